@@ -1,0 +1,182 @@
+"""An article body as HTML and as plain text, with the map between them.
+
+Extraction reads plain text; readers see HTML. `body_text` walks the (already sanitised) body HTML
+once and records where each text node sits in the plain text, so a mention found at characters
+120–129 of the text can be turned back into a link inside exactly the right HTML text node.
+Both raw-text and Markdown articles go through this one path, so they come out identical.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Sequence
+from dataclasses import dataclass
+from html.parser import HTMLParser
+
+#: Elements whose boundaries are paragraph breaks in the plain text.
+BLOCK_TAGS = frozenset({
+    "p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol", "blockquote", "pre",
+    "table", "tr", "td", "th", "thead", "tbody", "figure", "figcaption", "dl", "dt", "dd",
+    "hr", "br", "section", "article", "aside", "header", "footer",
+})
+#: Text inside these is never given a link (already a link, code, or not text at all).
+NO_LINK_TAGS = frozenset({"a", "code", "pre", "script", "style", "kbd", "samp", "var"})
+#: Text inside these is not article prose at all.
+SKIP_TEXT_TAGS = frozenset({"script", "style", "template"})
+VOID_TAGS = frozenset({"br", "hr", "img", "wbr", "input", "meta", "link", "source", "area",
+                       "col", "embed", "track"})
+PARAGRAPH_BREAK = "\n\n"
+
+
+@dataclass(frozen=True)
+class Token:
+    """One piece of the body HTML: markup kept verbatim, or a text node (unescaped)."""
+
+    markup: str | None  #: raw tag text, or None for a text node
+    text: str = ""
+    start: int = -1  #: offset of a text node in BodyText.text (-1 when not in the text)
+    linkable: bool = False
+
+
+@dataclass(frozen=True)
+class BodyText:
+    text: str
+    tokens: tuple[Token, ...]
+
+
+class _Tokenizer(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tokens: list[Token] = []
+        self.parts: list[str] = []
+        self.length = 0
+        self.open: list[str] = []
+
+    def _break(self) -> None:
+        if self.length and not "".join(self.parts[-1:]).endswith(PARAGRAPH_BREAK):
+            self.parts.append(PARAGRAPH_BREAK)
+            self.length += len(PARAGRAPH_BREAK)
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in BLOCK_TAGS:
+            self._break()
+        self.tokens.append(Token(self.get_starttag_text() or f"<{tag}>"))
+        if tag not in VOID_TAGS:
+            self.open.append(tag)
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in BLOCK_TAGS:
+            self._break()
+        self.tokens.append(Token(self.get_starttag_text() or f"<{tag} />"))
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in VOID_TAGS:
+            return
+        if tag in BLOCK_TAGS:
+            self._break()
+        self.tokens.append(Token(f"</{tag}>"))
+        if tag in self.open:
+            # Pop up to and including the matching tag (tolerates unclosed inline tags).
+            while self.open and self.open.pop() != tag:
+                pass
+
+    def handle_data(self, data: str) -> None:
+        if any(t in SKIP_TEXT_TAGS for t in self.open):
+            self.tokens.append(Token(None, data, -1, False))
+            return
+        if not self.length or self.parts[-1].endswith(PARAGRAPH_BREAK):
+            # Whitespace between blocks ("</p>\n<p>") is not text.
+            stripped = data.lstrip()
+            if not stripped:
+                self.tokens.append(Token(None, data, -1, False))
+                return
+            if stripped != data:
+                self.tokens.append(Token(None, data[: len(data) - len(stripped)], -1, False))
+                data = stripped
+        linkable = not any(t in NO_LINK_TAGS for t in self.open)
+        self.tokens.append(Token(None, data, self.length, linkable))
+        self.parts.append(data)
+        self.length += len(data)
+
+    def handle_comment(self, data: str) -> None:
+        pass  # comments never reach readers
+
+
+def body_text(body_html: str) -> BodyText:
+    """Parse body HTML into tokens and the plain text extraction reads."""
+    tokenizer = _Tokenizer()
+    tokenizer.feed(body_html)
+    tokenizer.close()
+    text = "".join(tokenizer.parts)
+    # Trailing break after the last block is not part of the text.
+    if text.endswith(PARAGRAPH_BREAK):
+        text = text[: -len(PARAGRAPH_BREAK)]
+    return BodyText(text, tuple(tokenizer.tokens))
+
+
+@dataclass(frozen=True)
+class Link:
+    start: int
+    end: int
+    href: str
+    css_class: str = ""
+    title: str = ""
+
+
+def _anchor(link: Link, text: str) -> str:
+    attrs = f' href="{html.escape(link.href)}"'
+    if link.css_class:
+        attrs += f' class="{html.escape(link.css_class)}"'
+    if link.title:
+        attrs += f' title="{html.escape(link.title)}"'
+    return f"<a{attrs}>{html.escape(text, quote=False)}</a>"
+
+
+def _render_text(token: Token, links: Sequence[Link]) -> str:
+    """A text node, with the links that fall wholly inside it."""
+    out: list[str] = []
+    pos = 0
+    for link in links:
+        a, b = link.start - token.start, link.end - token.start
+        if a < pos:
+            continue  # overlaps the previous link
+        out.append(html.escape(token.text[pos:a], quote=False))
+        out.append(_anchor(link, token.text[a:b]))
+        pos = b
+    out.append(html.escape(token.text[pos:], quote=False))
+    return "".join(out)
+
+
+def render_html(body: BodyText, links: Sequence[Link] = ()) -> str:
+    """Serialise the body again, with `links` (text offsets) turned into <a> elements.
+
+    A link that crosses a text-node boundary (a name half in bold) or lands in a no-link element
+    is left out rather than breaking the markup.
+    """
+    ordered = sorted(links, key=lambda lk: (lk.start, lk.end))
+    out: list[str] = []
+    i = 0
+    for token in body.tokens:
+        if token.markup is not None:
+            out.append(token.markup)
+            continue
+        if token.start < 0:
+            out.append(html.escape(token.text, quote=False))
+            continue
+        end = token.start + len(token.text)
+        while i < len(ordered) and ordered[i].end <= token.start:
+            i += 1
+        inside = []
+        j = i
+        while j < len(ordered) and ordered[j].start < end:
+            lk = ordered[j]
+            if lk.start >= token.start and lk.end <= end and token.linkable:
+                inside.append(lk)
+            j += 1
+        out.append(_render_text(token, inside))
+    return "".join(out)
+
+
+def paragraphs_to_html(paragraphs: Sequence[str]) -> str:
+    """Raw-text paragraphs → body HTML (every character escaped)."""
+    return "\n".join(f"<p>{html.escape(p, quote=False)}</p>" for p in paragraphs)

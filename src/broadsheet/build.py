@@ -1,0 +1,178 @@
+"""The build, top to bottom: load, parse, extract, resolve, plan, render, write.
+
+Each step is a function over plain data (see model.py). The whole archive is read and resolved
+before anything is rendered, and nothing is written until every page has rendered.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+from broadsheet.bodytext import body_text
+from broadsheet.cache import CACHE_DIR, ExtractionCache
+from broadsheet.config import Config, load_config
+from broadsheet.load import load_sources
+from broadsheet.model import Article, Mention, Problem, SourceError
+from broadsheet.parse import parse_source
+from broadsheet.plan import Page, plan_site
+from broadsheet.registry import Registry, load_registry
+from broadsheet.render import make_environment, render_page, static_files
+from broadsheet.resolve import ArticleInput, article_entities, resolve_archive
+from broadsheet.write import check_output_dir, write_tree
+
+Reporter = Callable[[Problem], None]
+
+
+class BuildFailed(Exception):
+    """A --strict build stopped at its first error; nothing was written."""
+
+    def __init__(self, problem: Problem) -> None:
+        self.problem = problem
+        super().__init__(str(problem))
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    output: Path
+    articles: int
+    pages: dict[str, int]  #: pages by kind
+    files: int
+    bytes: int
+    problems: tuple[Problem, ...]
+    seconds: float
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "warning"]
+
+
+class _Problems:
+    """Collects problems, shows each to the reporter, and enforces --strict."""
+
+    def __init__(self, reporter: Reporter | None, strict: bool) -> None:
+        self.items: list[Problem] = []
+        self.reporter = reporter
+        self.strict = strict
+
+    def add(self, *problems: Problem) -> None:
+        for problem in problems:
+            self.items.append(problem)
+            if self.reporter:
+                self.reporter(problem)
+            if self.strict and problem.severity == "error":
+                raise BuildFailed(problem)
+
+
+def parse_all(sources: Sequence[Any], config: Config, problems: _Problems) -> list[Article]:
+    articles = []
+    for source in sources:
+        try:
+            parsed = parse_source(source, config.allow_raw_html, config.zone)
+        except SourceError as exc:
+            problems.add(exc.problem)
+            continue
+        problems.add(*parsed.problems)
+        articles.append(parsed.article)
+    return articles
+
+
+def unique_slugs(articles: Sequence[Article]) -> tuple[list[Article], list[Problem]]:
+    """Two articles with one slug both keep a page: the later file (by path) gets -2, -3..."""
+    taken: dict[str, str] = {}
+    out, problems = [], []
+    for article in sorted(articles, key=lambda a: a.source_path):
+        slug, n = article.slug, 1
+        while slug in taken:
+            n += 1
+            slug = f"{article.slug}-{n}"
+        if slug != article.slug:
+            problems.append(Problem(article.source_path, f"slug '{article.slug}' is already used "
+                                    f"by {taken[article.slug]}; this article is at '{slug}': "
+                                    "set a different 'slug:' in its front matter", None, None,
+                                    "warning"))
+            article = replace(article, slug=slug)
+        taken[slug] = article.source_path
+        out.append(article)
+    return out, problems
+
+
+def extract_all(texts: Sequence[str], config: Config, project: Path, nlp: Any = None
+                ) -> list[tuple[Mention, ...]]:
+    """Mentions for every text, from the cache where possible; the model loads only on a miss."""
+    if not config.extract_entities:
+        return [() for _ in texts]
+    from broadsheet import extract  # spaCy is imported only when extraction runs
+
+    results: list[tuple[Mention, ...] | None] = [None] * len(texts)
+    cache: ExtractionCache | None = None
+    if nlp is None:
+        # Fingerprint without loading: name + installed version are enough to key the cache.
+        fingerprint = extract.model_fingerprint(config.spacy_model)
+    else:
+        fingerprint = extract.pipeline_fingerprint(nlp)
+    cache = ExtractionCache(project / CACHE_DIR, fingerprint)
+    for i, text in enumerate(texts):
+        results[i] = cache.get(text)
+    missing = [i for i, r in enumerate(results) if r is None]
+    if missing:
+        nlp = nlp or extract.load_pipeline(config.spacy_model)
+        found = extract.extract_mentions([texts[i] for i in missing], nlp)
+        for i, mentions in zip(missing, found, strict=True):
+            results[i] = mentions
+            cache.put(texts[i], mentions)
+    return [r or () for r in results]
+
+
+def render_all(pages: Iterator[Page], project: Path, config: Config, kinds: Counter[str]
+               ) -> Iterator[tuple[str, bytes | Path]]:
+    env = make_environment(project, config)
+    for page in pages:
+        kinds[page.kind] += 1
+        yield page.output, render_page(page, env, config)
+    yield from static_files(project).items()
+
+
+def build(project: Path, *, strict: bool = False, drafts: bool = False,
+          overrides: dict[str, Any] | None = None, reporter: Reporter | None = None,
+          nlp: Any = None) -> BuildResult:
+    """Build the archive project at `project` into its output folder."""
+    started = time.perf_counter()
+    project = project.resolve()
+    problems = _Problems(reporter, strict)
+
+    config, found = load_config(project, overrides)
+    problems.add(*found)
+    registry: Registry
+    registry, found = load_registry(project)
+    problems.add(*found)
+    output = Path(config.output_dir)
+    output = output if output.is_absolute() else project / output
+    check_output_dir(output, project, project / config.content_dir)
+
+    loaded = load_sources(project, config.content_dir)
+    problems.add(*loaded.problems)
+    articles = [a for a in parse_all(loaded.sources, config, problems) if drafts or not a.draft]
+    articles, found = unique_slugs(articles)
+    problems.add(*found)
+
+    texts = [body_text(a.body_html).text for a in articles]
+    mentions = extract_all(texts, config, project, nlp)
+    inputs = [ArticleInput(a, t, article_entities(a, t, m, registry))
+              for a, t, m in zip(articles, texts, mentions, strict=True)]
+    archive, found = resolve_archive(inputs, registry)
+    problems.add(*found)
+
+    kinds: Counter[str] = Counter()
+    written = write_tree(render_all(plan_site(archive, config), project, config, kinds), output)
+    return BuildResult(output, len(articles), dict(sorted(kinds.items())), written.files,
+                       written.bytes, tuple(problems.items),
+                       time.perf_counter() - started)

@@ -1,0 +1,302 @@
+"""Pure helpers for comparing and cleaning entity names.
+
+Used by extraction (within one article) and by cross-article resolution, so they must agree on
+what "the same name" means. Nothing here imports spaCy.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from nameparser.config import CONSTANTS
+
+from broadsheet.model import EntityKind
+
+#: Titles and honorifics that may precede a name. nameparser's list is maintained and broad
+#: (≈800 words: "sen"ator, "prime", "minister", "chancellor", "gen", "us", "british", ...); it is
+#: lowercased and dot-free. Copied into a frozenset so nothing here can mutate nameparser's
+#: process-wide CONSTANTS, then supplemented with abbreviations and newsroom words it lacks.
+TITLES: frozenset[str] = frozenset(str(t) for t in CONSTANTS.titles) | frozenset(
+    {
+        "sen",
+        "sens",
+        "reps",
+        "congressman",
+        "congresswoman",
+        "assemblyman",
+        "assemblywoman",
+        "councilman",
+        "councilwoman",
+        "councilor",
+        "chairman",
+        "chairwoman",
+        "spokesman",
+        "spokeswoman",
+        "justice",
+        "senate",
+        "house",
+        "majority",
+        "minority",
+        "former",
+        "ex",
+        "then",
+        "acting",
+        "interim",
+        "elect",
+        "mp",
+        "mep",
+    }
+)
+
+#: Titles that are also given names or stage names ("Prince Fielder", "Baron Davis", "Pastor
+#: Maldonado", "Lady Gaga", "Sir Elton"): stripped only when at least two name tokens remain
+#: ("Sir Keir Starmer" → "Keir Starmer"), so a two-token name that might be a given name plus
+#: surname is kept whole.
+AMBIGUOUS_TITLES: frozenset[str] = frozenset(
+    {
+        "ab",
+        "baron",
+        "brother",
+        "count",
+        "dame",
+        "deacon",
+        "father",
+        "king",
+        "lady",
+        "lord",
+        "marquis",
+        "master",
+        "mother",
+        "pastor",
+        "prince",
+        "princess",
+        "queen",
+        "rock",
+        "royal",
+        "saint",
+        "sir",
+        "sister",
+        "st",
+        "sultan",
+    }
+)
+
+#: Small words allowed inside a run of titles ("Secretary of State Mike Pompeo"), only when a
+#: title follows them.
+TITLE_JOINERS: frozenset[str] = frozenset({"of", "the", "for", "and", "&"})
+
+#: Generational suffixes ("Jr.", "III"), ignored when matching a surname against a full name.
+NAME_SUFFIXES: frozenset[str] = frozenset(str(s) for s in CONSTANTS.suffix_not_acronyms)
+
+#: Words that mark a name as an organization's ("Cato Institute", "Acme Inc."). Lowercase, no dots.
+ORG_WORDS: frozenset[str] = frozenset(
+    {
+        "academy",
+        "agency",
+        "airlines",
+        "airways",
+        "alliance",
+        "assembly",
+        "associates",
+        "association",
+        "authority",
+        "bank",
+        "board",
+        "brigade",
+        "bureau",
+        "capital",
+        "center",
+        "centre",
+        "church",
+        "club",
+        "co",
+        "coalition",
+        "college",
+        "commission",
+        "committee",
+        "company",
+        "congress",
+        "corp",
+        "corporation",
+        "council",
+        "court",
+        "department",
+        "foundation",
+        "fund",
+        "gmbh",
+        "group",
+        "holdings",
+        "hospital",
+        "inc",
+        "institute",
+        "international",
+        "league",
+        "llc",
+        "llp",
+        "ltd",
+        "media",
+        "ministry",
+        "movement",
+        "network",
+        "news",
+        "office",
+        "organization",
+        "organisation",
+        "parliament",
+        "partners",
+        "party",
+        "plc",
+        "police",
+        "press",
+        "school",
+        "senate",
+        "services",
+        "society",
+        "systems",
+        "team",
+        "technologies",
+        "times",
+        "trust",
+        "union",
+        "university",
+    }
+)
+
+#: Leading article trimmed from organization and place names.
+_LEADING_THE = re.compile(r"the\s+", re.IGNORECASE)
+#: Possessive endings: "Paul's", "Paul’s", "Reynolds'", "Reynolds’".
+_POSSESSIVE = re.compile(r"(?:['’]s|(?<=s)['’])$", re.IGNORECASE)
+#: Characters that separate words in a key ("Jean-Luc" = "Jean Luc"); other punctuation vanishes
+#: ("U.S." = "US", "O'Brien" = "OBrien").
+_WORD_SEPARATORS = frozenset("-‐‑‒–—―/_")
+
+
+def normalize_space(text: str) -> str:
+    """Collapse runs of whitespace (including newlines) to single spaces."""
+    return " ".join(text.split())
+
+
+def name_key(name: str) -> str:
+    """A case-, accent-, punctuation- and spacing-insensitive key for comparing names."""
+    chars: list[str] = []
+    for ch in unicodedata.normalize("NFKD", name):
+        category = unicodedata.category(ch)
+        if category == "Mn":  # combining accent left by NFKD: "é" → "e"
+            continue
+        if category[0] in "PS":
+            chars.append(" " if ch in _WORD_SEPARATORS else "")
+        else:
+            chars.append(ch)
+    return " ".join("".join(chars).casefold().split())
+
+
+def _word(token: str) -> str:
+    """A token as looked up in the title lists: lowercased, without trailing dots or commas."""
+    return token.rstrip(".,").lower()
+
+
+def is_title_token(token: str) -> bool:
+    """True for "Sen.", "President", "Vice-President", "ex-Gov." and the like."""
+    word = _word(token)
+    if word in TITLES:
+        return True
+    parts = [p.rstrip(".") for p in re.split(r"[-‐‑]", word)]
+    return len(parts) > 1 and all(p in TITLES for p in parts if p)
+
+
+def title_token_count(tokens: list[str]) -> int:
+    """How many leading tokens are titles, always leaving at least one name token.
+
+    A title run may contain joiners ("Secretary of State") only when a title follows the joiner.
+    Titles that double as given names (AMBIGUOUS_TITLES) end the run unless two tokens follow.
+    """
+    count = 0
+    i = 0
+    while i < len(tokens) - 1:
+        token = tokens[i]
+        if _word(token) in TITLE_JOINERS and count and is_title_token(tokens[i + 1]):
+            i += 1
+            continue
+        if not is_title_token(token):
+            break
+        if _word(token) in AMBIGUOUS_TITLES and len(tokens) - i - 1 < 2:
+            break
+        i += 1
+        count = i
+    return count  # a skipped joiner not followed by a consumed title is not counted
+
+
+def strip_title(name: str) -> str:
+    """Drop leading titles: "Sen. Rand Paul" → "Rand Paul", "Prime Minister X Y" → "X Y"."""
+    tokens = name.split()
+    return " ".join(tokens[title_token_count(tokens) :])
+
+
+def strip_possessive(name: str) -> str:
+    """"Paul's" → "Paul", "Reynolds'" → "Reynolds"; other names unchanged."""
+    return _POSSESSIVE.sub("", name)
+
+
+def strip_leading_the(name: str) -> str:
+    """"the Cato Institute" → "Cato Institute" (never empties a name)."""
+    match = _LEADING_THE.match(name)
+    if match and match.end() < len(name):
+        return name[match.end() :]
+    return name
+
+
+def clean_name(name: str, kind: EntityKind) -> str:
+    """A display name: single spaces, no possessive, no titles (people) or leading "the"."""
+    cleaned = strip_possessive(normalize_space(name))
+    if kind == EntityKind.PERSON:
+        return strip_title(cleaned)
+    return strip_leading_the(cleaned)
+
+
+def _person_tokens(name: str) -> list[str]:
+    """Name tokens (keys) of a person, without titles or a trailing "Jr."/"III"."""
+    tokens = name_key(strip_title(strip_possessive(normalize_space(name)))).split()
+    while len(tokens) > 2 and tokens[-1] in NAME_SUFFIXES:
+        tokens.pop()
+    return tokens
+
+
+_ACRONYM_SKIP: frozenset[str] = frozenset({"of", "the", "and", "for", "&", "de", "du", "des"})
+
+
+def _is_acronym_of(short: str, full: str) -> bool:
+    """"NRA" of "National Rifle Association", "U.N." of "United Nations"."""
+    letters = re.sub(r"[.\s]", "", short)
+    if not (len(letters) >= 2 and letters.isupper() and letters.isalpha()):
+        return False
+    words = [w for w in name_key(full).split() if w not in _ACRONYM_SKIP]
+    return len(words) == len(letters) and all(
+        w[0] == ch for w, ch in zip(words, letters.casefold(), strict=True)
+    )
+
+
+def is_short_form(short: str, full: str, kind: EntityKind) -> bool:
+    """True when `short` is how a text refers again to `full`, for an entity of `kind`.
+
+    People: the short form's tokens are the last tokens (the surname) of the full name, which is
+    longer: "Paul" of "Rand Paul", "Van Hollen" of "Chris Van Hollen"; not "Paul" of "Paula
+    Jones" nor of "Paul Ryan". Organizations: an acronym of the full name ("NRA") or its leading
+    words when the rest are organization words ("Cato" of "Cato Institute"). Places: the part
+    before a comma ("Washington" of "Washington, D.C."); never a prefix otherwise, since
+    "Kansas City" is not "Kansas".
+    """
+    if kind == EntityKind.PERSON:
+        s, f = _person_tokens(short), _person_tokens(full)
+        return 0 < len(s) < len(f) and f[-len(s) :] == s
+    if kind == EntityKind.ORGANIZATION:
+        short_c, full_c = strip_leading_the(normalize_space(short)), strip_leading_the(full)
+        if _is_acronym_of(short_c, full_c):
+            return True
+        s, f = name_key(short_c).split(), name_key(full_c).split()
+        return 0 < len(s) < len(f) and f[: len(s)] == s and all(w in ORG_WORDS for w in f[len(s) :])
+    full_c = strip_leading_the(normalize_space(full))
+    if "," not in full_c:
+        return False
+    s = name_key(strip_leading_the(normalize_space(short)))
+    return bool(s) and s == name_key(full_c.split(",", 1)[0])

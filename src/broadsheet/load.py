@@ -1,0 +1,123 @@
+"""Files → Source: find the articles under content/, read and decode them.
+
+The only stage besides write.py that touches the file system for content.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from broadsheet.model import Problem, Source, SourceError
+
+MARKDOWN_SUFFIXES = (".md", ".markdown")
+TEXT_SUFFIXES = (".txt",)
+
+
+@dataclass(frozen=True)
+class Loaded:
+    sources: tuple[Source, ...]
+    problems: tuple[Problem, ...]
+
+
+def decode(data: bytes, path: str) -> tuple[str, list[Problem]]:
+    """Bytes → text with "\\n" line ends and no BOM.
+
+    Invalid UTF-8 is decoded with U+FFFD replacement characters and a warning naming the line,
+    rather than skipping the article: the text is almost always right but for one byte pasted
+    from another encoding, and an editor would rather fix one character than lose the article.
+    """
+    problems: list[Problem] = []
+    if b"\x00" in data[:8192]:
+        raise SourceError(path, "this is a binary file, not text: remove it from content/ "
+                                "or save the article as UTF-8 text")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        problems.append(Problem(
+            path, f"not valid UTF-8 (byte 0x{data[exc.start]:02x}); undecodable bytes were "
+                  "replaced with '\ufffd': re-save the file as UTF-8", line, None, "warning"))
+        text = data.decode("utf-8-sig", errors="replace")
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return text, problems
+
+
+def source_format(path: Path) -> str | None:
+    suffix = path.suffix.lower()
+    if suffix in MARKDOWN_SUFFIXES:
+        return "markdown"
+    if suffix in TEXT_SUFFIXES:
+        return "text"
+    return None
+
+
+def read_source(file: Path, project: Path) -> tuple[Source, list[Problem]]:
+    """One file → Source. Raises SourceError when the file cannot be used at all."""
+    rel = file.relative_to(project).as_posix() if file.is_relative_to(project) else str(file)
+    fmt = source_format(file)
+    if fmt is None:
+        raise SourceError(rel, "not an article: use .md for Markdown or .txt for raw text")
+    try:
+        data = file.read_bytes()
+    except OSError as exc:
+        raise SourceError(rel, f"cannot be read: {exc.strerror}") from exc
+    text, problems = decode(data, rel)
+    digest = hashlib.sha256(data).hexdigest()
+    return Source(path=rel, format=fmt, text=text, content_hash=digest), problems  # type: ignore[arg-type]
+
+
+def _walk(content: Path) -> Iterator[Path]:
+    """Every candidate file under content/, sorted, skipping hidden files and folders."""
+    for path in sorted(content.rglob("*")):
+        rel = path.relative_to(content)
+        if any(part.startswith((".", "_")) for part in rel.parts):
+            continue
+        if path.is_file() and source_format(path) is not None:
+            yield path
+
+
+def discover(project: Path, content_dir: str) -> tuple[list[Path], list[Problem]]:
+    """Article files in content order, with notes about files that are skipped.
+
+    A raw .txt beside a .md of the same name is skipped: that is what `broadsheet ingest` leaves,
+    and the .md is the editor's reviewed version of it. Symlinks that point outside content/ are
+    skipped so an article can never pull in a file from elsewhere on the machine.
+    """
+    content = (project / content_dir).resolve()
+    problems: list[Problem] = []
+    files: list[Path] = []
+    if not content.is_dir():
+        problems.append(Problem(content_dir, "the content folder does not exist: create it and "
+                                             "put articles (.md or .txt) in it"))
+        return files, problems
+    for path in _walk(content):
+        rel = (Path(content_dir) / path.relative_to(content)).as_posix()
+        if not path.resolve().is_relative_to(content):
+            problems.append(Problem(rel, "skipped: a link to a file outside the content folder",
+                                    severity="warning"))
+            continue
+        if path.suffix.lower() in TEXT_SUFFIXES and any(
+            path.with_suffix(s).exists() for s in MARKDOWN_SUFFIXES
+        ):
+            problems.append(Problem(rel, "skipped: superseded by the Markdown file of the same "
+                                         "name (made by `broadsheet ingest`)", severity="info"))
+            continue
+        files.append(project / content_dir / path.relative_to(content))
+    return files, problems
+
+
+def load_sources(project: Path, content_dir: str) -> Loaded:
+    files, problems = discover(project, content_dir)
+    sources: list[Source] = []
+    for file in files:
+        try:
+            source, found = read_source(file, project)
+        except SourceError as exc:
+            problems.append(exc.problem)
+            continue
+        problems.extend(found)
+        sources.append(source)
+    return Loaded(tuple(sources), tuple(problems))

@@ -1,0 +1,165 @@
+"""The plain data that flows between the build stages.
+
+load → Source; parse → Article; extract → Mention; resolve → Entity + Archive;
+plan → Page. Every stage takes and returns these frozen dataclasses, nothing else.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Literal
+
+
+class EntityKind(StrEnum):
+    PERSON = "person"
+    ORGANIZATION = "organization"
+    PLACE = "place"
+
+    @property
+    def plural(self) -> str:
+        """The front-matter key and URL section for this kind."""
+        return {"person": "people", "organization": "organizations", "place": "places"}[self]
+
+
+#: front-matter key → kind, in the order pages list them.
+KIND_BY_KEY: dict[str, EntityKind] = {k.plural: k for k in EntityKind}
+
+
+Severity = Literal["error", "warning", "info"]
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Something wrong with one input, said so an editor can fix it."""
+
+    path: str
+    message: str
+    line: int | None = None
+    column: int | None = None
+    severity: Severity = "error"
+
+    def __str__(self) -> str:
+        where = self.path
+        if self.line is not None:
+            where += f":{self.line}"
+            if self.column is not None:
+                where += f":{self.column}"
+        return f"{where}: {self.severity}: {self.message}"
+
+
+class SourceError(Exception):
+    """An input that cannot be used; carries the Problem to report."""
+
+    def __init__(
+        self, path: str, message: str, line: int | None = None, column: int | None = None
+    ) -> None:
+        self.problem = Problem(path=path, message=message, line=line, column=column)
+        super().__init__(str(self.problem))
+
+
+@dataclass(frozen=True)
+class Source:
+    """One content file, read and decoded."""
+
+    path: str  #: relative to the project root, POSIX separators, e.g. "content/a/b.md"
+    format: Literal["markdown", "text"]
+    text: str  #: decoded; BOM removed; line ends normalised to "\n"
+    content_hash: str  #: sha256 hex of the raw bytes
+
+
+@dataclass(frozen=True)
+class RawText:
+    """What rawtext.parse finds in a pasted article (headline, byline, date lines, paragraphs)."""
+
+    headline: str
+    bylines: tuple[str, ...]  #: author names only: no "By", no outlet
+    date: date | None
+    published: datetime | None  #: set when the date line had a time of day
+    paragraphs: tuple[str, ...]  #: body paragraphs, <u> marks removed, text kept
+    body_line: int  #: 1-based line where the body starts
+
+
+@dataclass(frozen=True)
+class Article:
+    """One article, parsed, before extraction. body_html is safe (sanitised) HTML."""
+
+    source_path: str
+    content_hash: str
+    slug: str
+    headline: str
+    bylines: tuple[str, ...]
+    date: date | None
+    published: datetime | None
+    summary: str  #: plain text; front matter's, else the first paragraph
+    draft: bool
+    body_html: str
+    #: editor-declared names per front-matter key ("people", ...); a key absent = not declared
+    declared: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A named entity found in an article's body text (char offsets into bodytext.text)."""
+
+    start: int
+    end: int
+    text: str  #: the surface text, titles and possessives already trimmed off the span
+    name: str  #: the full name it refers to within this article ("Paul" → "Rand Paul")
+    kind: EntityKind
+    sentence_start: int
+    sentence_end: int
+
+
+@dataclass(frozen=True)
+class Entity:
+    kind: EntityKind
+    slug: str
+    name: str
+    aliases: tuple[str, ...] = ()
+    description: str = ""
+    same_as: tuple[str, ...] = ()
+
+    @property
+    def key(self) -> str:
+        """Unique id across kinds, e.g. "person/rand-paul"."""
+        return f"{self.kind.value}/{self.slug}"
+
+
+@dataclass(frozen=True)
+class Author:
+    name: str
+    slug: str
+    aliases: tuple[str, ...] = ()
+    description: str = ""
+    same_as: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class LinkedMention:
+    """A mention resolved to an archive entity."""
+
+    start: int
+    end: int
+    entity: str  #: Entity.key
+    sentence_start: int
+    sentence_end: int
+
+
+@dataclass(frozen=True)
+class ResolvedArticle:
+    article: Article
+    text: str  #: plain body text that mention offsets point into
+    mentions: tuple[LinkedMention, ...]
+    entities: tuple[str, ...]  #: Entity.key of every entity the article names, in first-mention order
+    authors: tuple[str, ...]  #: Author.slug, byline order
+
+
+@dataclass(frozen=True)
+class Archive:
+    """Everything the planner needs: the whole archive, read and resolved."""
+
+    articles: tuple[ResolvedArticle, ...]  #: newest first, then by slug
+    entities: dict[str, Entity]  #: by Entity.key
+    authors: dict[str, Author]  #: by Author.slug

@@ -1,0 +1,102 @@
+"""Page → bytes: the Jinja environment, its filters, and JSON for data files.
+
+Templates come from the project's templates/ first, then the default theme, file by file.
+Templates never build URLs: they get site-relative URLs from the plan and call url() to turn
+one into a link relative to the page being rendered.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from markupsafe import Markup
+
+from broadsheet.config import Config
+from broadsheet.plan import MONTH_NAMES, SECTION_TITLES, Page, absolute_url, relative_url
+
+THEME_PACKAGE_DIR = "theme"
+
+
+def default_theme_dir() -> Path:
+    """The default theme: inside the installed package, or the repo's templates/ when running
+    from a source checkout (an editable install)."""
+    installed = resources.files("broadsheet") / THEME_PACKAGE_DIR
+    if installed.is_dir():
+        return Path(str(installed))
+    return Path(__file__).resolve().parents[2] / "templates"
+
+
+def theme_dirs(project: Path) -> list[Path]:
+    """Template folders in lookup order: the project's own, then the default theme."""
+    own = project / "templates"
+    dirs = [own] if own.is_dir() else []
+    default = default_theme_dir()
+    if default.resolve() not in [d.resolve() for d in dirs]:
+        dirs.append(default)
+    return dirs
+
+
+def format_date(value: dt.date | None) -> str:
+    """"August 6, 2018": fixed English month names, independent of the machine's locale."""
+    if value is None:
+        return ""
+    return f"{MONTH_NAMES[value.month - 1]} {value.day}, {value.year}"
+
+
+def iso_date(value: dt.date | dt.datetime | None) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat()
+    return value.isoformat()
+
+
+@jinja2.pass_context
+def _url(ctx: jinja2.runtime.Context, target: str) -> str:
+    return relative_url(ctx["page"].url, target)
+
+
+def make_environment(project: Path, config: Config) -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader([str(d) for d in theme_dirs(project)]),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.globals.update(url=_url, site=config, sections=SECTION_TITLES)
+    env.filters.update(format_date=format_date, iso_date=iso_date)
+    return env
+
+
+def render_page(page: Page, env: jinja2.Environment, config: Config) -> bytes:
+    """One planned page → the bytes of its file."""
+    if page.template is None:
+        text = json.dumps(page.data, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+        return text.encode("utf-8")
+    template = env.get_template(page.template)
+    context: dict[str, Any] = dict(page.context)
+    if "body_html" in context:
+        # Built by bodytext from sanitised HTML with every text node escaped.
+        context["body_html"] = Markup(context["body_html"])
+    html = template.render(page=page, canonical=absolute_url(config, page.url)
+                           if config.base_url else "", **context)
+    return html.encode("utf-8")
+
+
+def static_files(project: Path) -> dict[str, Path]:
+    """static/ files of the theme, the project's own overriding the default's by path."""
+    files: dict[str, Path] = {}
+    for theme in reversed(theme_dirs(project)):
+        static = theme / "static"
+        if static.is_dir():
+            for path in sorted(static.rglob("*")):
+                if path.is_file() and not path.name.startswith("."):
+                    files["static/" + path.relative_to(static).as_posix()] = path
+    return dict(sorted(files.items()))

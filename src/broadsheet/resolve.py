@@ -1,0 +1,281 @@
+"""Mentions → entities, first within one article, then across the whole archive.
+
+Within an article (`article_entities`): the editors' registry renames and suppresses, front
+matter decides which people, organizations and places the article names, and extraction supplies
+the rest plus where in the text each one is mentioned.
+
+Across the archive (`resolve_archive`): one name, one entity, one kind, one page. A lone surname
+("Trump") with no full name in its article joins the one person in the archive whose full name
+ends with it; when several do ("Paul": Rand Paul, Ron Paul) it stays unlinked, because merging
+different people on a shared surname is the error editors notice first.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from broadsheet.extract.names import is_short_form, name_key
+from broadsheet.model import (
+    KIND_BY_KEY,
+    Archive,
+    Article,
+    Author,
+    Entity,
+    EntityKind,
+    LinkedMention,
+    Mention,
+    Problem,
+    ResolvedArticle,
+)
+from broadsheet.registry import Registry
+from broadsheet.slugs import stable_slug
+
+#: Order used to break ties between kinds: a name is most often a person's.
+KIND_ORDER = (EntityKind.PERSON, EntityKind.ORGANIZATION, EntityKind.PLACE)
+#: A kind an editor declared outweighs any number of model guesses.
+DECLARED_WEIGHT = 1000
+
+
+@dataclass(frozen=True)
+class ArticleEntity:
+    """An entity as one article names it: the article-level truth ingest writes back."""
+
+    name: str
+    kind: EntityKind
+    declared: bool  #: named in the article's front matter
+    mentions: tuple[Mention, ...]
+
+
+@dataclass(frozen=True)
+class ArticleInput:
+    article: Article
+    text: str
+    entities: tuple[ArticleEntity, ...]
+
+
+_SENTENCE_END = re.compile(r"[.!?][\"'”’)]*\s+|\n\n")
+
+
+def sentence_around(text: str, start: int, end: int) -> tuple[int, int]:
+    """Bounds of the sentence containing text[start:end] (for mentions found without the model)."""
+    begin = 0
+    for match in _SENTENCE_END.finditer(text, 0, start):
+        begin = match.end()
+    after = _SENTENCE_END.search(text, end)
+    stop = after.start() + 1 if after and after.group() != "\n\n" else (
+        after.start() if after else len(text))
+    return begin, min(stop, len(text))
+
+
+def find_name(text: str, name: str, kind: EntityKind) -> list[Mention]:
+    """Every whole-word occurrence of `name` in the text, as mentions."""
+    pattern = re.compile(r"(?<!\w)" + r"\s+".join(map(re.escape, name.split())) + r"(?!\w)")
+    found = []
+    for m in pattern.finditer(text):
+        s0, s1 = sentence_around(text, m.start(), m.end())
+        found.append(Mention(m.start(), m.end(), m.group(), name, kind, s0, s1))
+    return found
+
+
+def _canonical(name: str, registry: Registry) -> tuple[str, EntityKind | None]:
+    entry = registry.lookup(name)
+    return (entry.name, entry.kind) if entry else (name, None)
+
+
+def article_entities(article: Article, text: str, mentions: Sequence[Mention],
+                     registry: Registry) -> tuple[ArticleEntity, ...]:
+    """The entities one article names, with their mentions, in first-mention order.
+
+    Precedence: registry (names, kinds, ignore) > front matter (which entities, their kinds)
+    > extraction. A kind whose front-matter key is given is complete: extracted names of that
+    kind that the editor did not list are dropped.
+    """
+    declared: dict[str, tuple[str, EntityKind]] = {}  # name_key → (name, kind)
+    for key, names in article.declared.items():
+        for raw in names:
+            if registry.ignores(raw):
+                continue
+            name, reg_kind = _canonical(raw, registry)
+            declared.setdefault(name_key(name), (name, reg_kind or KIND_BY_KEY[key]))
+    declared_kinds = {KIND_BY_KEY[k] for k in article.declared}
+
+    groups: dict[str, list[Mention]] = {}
+    names: dict[str, tuple[str, EntityKind, bool]] = {}
+    for mention in mentions:
+        if registry.ignores(mention.name) or registry.ignores(mention.text):
+            continue
+        name, reg_kind = _canonical(mention.name, registry)
+        key = name_key(name)
+        if key in declared:
+            name, kind = declared[key]
+            is_declared = True
+        else:
+            owner = [d for d in declared.values()
+                     if d[1] == EntityKind.PERSON and is_short_form(name, d[0], d[1])]
+            if len(owner) == 1:
+                (name, kind), is_declared = owner[0], True
+                key = name_key(name)
+            elif (reg_kind or mention.kind) in declared_kinds:
+                continue  # the editor's list for this kind is complete
+            else:
+                kind, is_declared = reg_kind or mention.kind, False
+        groups.setdefault(key, []).append(mention)
+        names.setdefault(key, (name, kind, is_declared))
+
+    for key, (name, kind) in declared.items():
+        if key not in groups:
+            groups[key] = find_name(text, name, kind)
+            names[key] = (name, kind, True)
+
+    def first_offset(key: str) -> tuple[int, int]:
+        ms = groups[key]
+        return (0, ms[0].start) if ms else (1, list(declared).index(key))
+
+    ordered = sorted(groups, key=first_offset)
+    return tuple(
+        ArticleEntity(names[k][0], names[k][1], names[k][2], tuple(groups[k])) for k in ordered
+    )
+
+
+@dataclass
+class _Tally:
+    """What the archive says about one name (a builder; never leaves this module)."""
+
+    forms: Counter[str]
+    declared_forms: Counter[str]
+    kinds: Counter[EntityKind]
+
+
+def _pick_kind(tally: _Tally, registry_kind: EntityKind | None) -> EntityKind:
+    if registry_kind is not None:
+        return registry_kind
+    return max(KIND_ORDER, key=lambda k: (tally.kinds[k], -KIND_ORDER.index(k)))
+
+
+def _pick_name(tally: _Tally) -> str:
+    forms = tally.declared_forms or tally.forms
+    return max(forms, key=lambda f: (forms[f], len(f), f))
+
+
+def _surname_owners(keys: dict[str, _Tally], kinds: dict[str, EntityKind]) -> dict[str, list[str]]:
+    """Last name token → the multi-word person names ending with it."""
+    owners: dict[str, list[str]] = defaultdict(list)
+    for key in sorted(keys):
+        if kinds[key] == EntityKind.PERSON and len(key.split()) > 1:
+            owners[key.split()[-1]].append(key)
+    return owners
+
+
+def resolve_archive(inputs: Sequence[ArticleInput], registry: Registry
+                    ) -> tuple[Archive, list[Problem]]:
+    problems: list[Problem] = []
+    tallies: dict[str, _Tally] = {}
+    for item in inputs:
+        for ent in item.entities:
+            key = name_key(ent.name)
+            tally = tallies.setdefault(key, _Tally(Counter(), Counter(), Counter()))
+            weight = max(len(ent.mentions), 1)
+            tally.forms[ent.name] += weight
+            if ent.declared:
+                tally.declared_forms[ent.name] += 1
+                tally.kinds[ent.kind] += DECLARED_WEIGHT
+            else:
+                tally.kinds[ent.kind] += weight
+
+    reg_kind = {k: (e.kind if (e := registry.lookup(_pick_name(t))) else None)
+                for k, t in tallies.items()}
+    kinds = {k: _pick_kind(t, reg_kind[k]) for k, t in tallies.items()}
+
+    # Lone surnames join the single full name that ends with them, if there is exactly one.
+    owners = _surname_owners(tallies, kinds)
+    target: dict[str, str | None] = {}
+    for key in sorted(tallies):
+        tally = tallies[key]
+        if (kinds[key] == EntityKind.PERSON and len(key.split()) == 1
+                and registry.lookup(_pick_name(tally)) is None):
+            candidates = owners.get(key, [])
+            if len(candidates) == 1:
+                target[key] = candidates[0]
+                continue
+            if len(candidates) > 1:
+                target[key] = None
+                problems.append(Problem(
+                    "(archive)", f"'{_pick_name(tally)}' could be any of "
+                    f"{', '.join(_pick_name(tallies[c]) for c in candidates)}; it is left "
+                    "unlinked: give its full name in the article, or add it as an alias in "
+                    "data/entities.yaml", None, None, "info"))
+                continue
+        target[key] = key
+
+    # One Entity per remaining key, with a slug unique within its kind.
+    entities: dict[str, Entity] = {}
+    key_to_entity: dict[str, str] = {}
+    used: dict[tuple[EntityKind, str], str] = {}
+    for key in sorted(k for k, t in target.items() if t == k):
+        tally = tallies[key]
+        name = _pick_name(tally)
+        entry = registry.lookup(name)
+        if entry is not None:
+            name = entry.name
+        kind = kinds[key]
+        base = stable_slug(name, kind.value)
+        slug, n = base, 1
+        while (kind, slug) in used:
+            n += 1
+            slug = f"{base}-{n}"
+        if slug != base:
+            problems.append(Problem(
+                "(archive)", f"'{name}' and '{used[(kind, base)]}' share the URL slug '{base}'; "
+                f"'{name}' is at '{slug}': merge them with an alias in data/entities.yaml if they "
+                "are one", None, None, "warning"))
+        used[(kind, slug)] = name
+        aliases = sorted({f for f in tally.forms if f != name} | set(entry.aliases if entry else ()))
+        entity = Entity(kind, slug, name, tuple(aliases), entry.description if entry else "",
+                        entry.same_as if entry else ())
+        entities[entity.key] = entity
+        key_to_entity[key] = entity.key
+    for key, to in target.items():
+        if to is not None and to != key:
+            key_to_entity[key] = key_to_entity[to]
+
+    authors: dict[str, Author] = {}
+    author_by_key: dict[str, str] = {}
+    resolved: list[ResolvedArticle] = []
+    for item in inputs:
+        linked: list[LinkedMention] = []
+        order: list[str] = []
+        for ent in item.entities:
+            ekey = key_to_entity.get(name_key(ent.name))
+            if ekey is None:
+                continue
+            if ekey not in order:
+                order.append(ekey)
+            linked.extend(LinkedMention(m.start, m.end, ekey, m.sentence_start, m.sentence_end)
+                          for m in ent.mentions)
+        linked.sort(key=lambda m: (m.start, m.end))
+        slugs = []
+        for byline in item.article.bylines:
+            akey = name_key(byline)
+            if akey not in author_by_key:
+                slug = stable_slug(byline, "author")
+                while slug in authors:
+                    slug += "-2"
+                authors[slug] = Author(byline, slug)
+                author_by_key[akey] = slug
+            if author_by_key[akey] not in slugs:
+                slugs.append(author_by_key[akey])
+        resolved.append(ResolvedArticle(item.article, item.text, tuple(linked), tuple(order),
+                                        tuple(slugs)))
+
+    resolved.sort(key=article_order)
+    return Archive(tuple(resolved), entities, authors), problems
+
+
+def article_order(item: ResolvedArticle) -> tuple[bool, int, float, str]:
+    """Newest first; undated articles last; then by slug so the order is total."""
+    a = item.article
+    return (a.date is None, -(a.date.toordinal() if a.date else 0),
+            -(a.published.timestamp() if a.published else 0.0), a.slug)

@@ -1,0 +1,59 @@
+"""Shared fixtures: the spaCy pipeline (loaded once), the seed article, throwaway projects."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = REPO.parent / "shared"
+SEED = SHARED / "seed" / "rand-paul-moscow.txt"
+
+
+@pytest.fixture(scope="session")
+def nlp():
+    from broadsheet.config import Config
+    from broadsheet.extract import load_pipeline
+
+    return load_pipeline(Config().spacy_model)
+
+
+@pytest.fixture(scope="session")
+def seed_text() -> str:
+    if not SEED.is_file():
+        pytest.skip(f"seed article not found at {SEED}")
+    return SEED.read_text(encoding="utf-8")
+
+
+@pytest.fixture
+def make_project(tmp_path: Path):
+    """make_project({"content/a.md": "...", "site.yaml": "..."}) → project folder."""
+
+    def make(files: dict[str, str | bytes], root: Path | None = None) -> Path:
+        project = root or tmp_path / "project"
+        (project / "content").mkdir(parents=True, exist_ok=True)
+        for rel, data in files.items():
+            path = project / rel
+            path.parent.mkdir(parents=True, exist_ok=True)
+            if isinstance(data, bytes):
+                path.write_bytes(data)
+            else:
+                path.write_text(data, encoding="utf-8")
+        return project
+
+    return make
+
+
+@pytest.fixture
+def sample_project(tmp_path: Path) -> Path:
+    """A copy of the repo's sample archive (content/, data/, site.yaml)."""
+    project = tmp_path / "sample"
+    project.mkdir()
+    for name in ("content", "data"):
+        if (REPO / name).is_dir():
+            shutil.copytree(REPO / name, project / name)
+    if (REPO / "site.yaml").is_file():
+        shutil.copy(REPO / "site.yaml", project / "site.yaml")
+    return project
