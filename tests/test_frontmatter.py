@@ -15,12 +15,16 @@ def test_all_keys_are_read():
     meta, problems = fm(
         "---\nheadline: H\nbyline: [A B, C D]\ndate: 2018-08-06\npeople: [Rand Paul]\n"
         "organizations: [Cato Institute]\nplaces: [Moscow]\nslug: s\nsummary: S\ndraft: true\n"
-        "---\nBody\n")
+        "---\nBody\n"
+    )
     assert problems == []
     assert meta.headline == "H" and meta.bylines == ("A B", "C D")
     assert meta.date == dt.date(2018, 8, 6) and meta.published is None
-    assert dict(meta.declared) == {"people": ("Rand Paul",), "organizations": ("Cato Institute",),
-                                   "places": ("Moscow",)}
+    assert dict(meta.declared) == {
+        "people": ("Rand Paul",),
+        "organizations": ("Cato Institute",),
+        "places": ("Moscow",),
+    }
     assert (meta.slug, meta.summary, meta.draft) == ("s", "S", True)
 
 
@@ -68,14 +72,20 @@ def test_single_name_for_a_list_is_accepted_with_a_warning():
 def test_datetime_keeps_the_time():
     meta, _ = fm("---\ndate: 2018-08-06T16:15:00-04:00\n---\n")
     assert meta.date == dt.date(2018, 8, 6)
-    assert meta.published == dt.datetime(2018, 8, 6, 16, 15,
-                                         tzinfo=dt.timezone(dt.timedelta(hours=-4)))
+    assert meta.published == dt.datetime(
+        2018, 8, 6, 16, 15, tzinfo=dt.timezone(dt.timedelta(hours=-4))
+    )
 
 
 def test_render_front_matter_round_trips_in_contract_order():
-    text = render_front_matter({"slug": "s", "headline": "A: B", "people": ["X Y"],
-                                "date": dt.date(2018, 8, 6)})
+    text = render_front_matter(
+        {"slug": "s", "headline": "A: B", "people": ["X Y"], "date": dt.date(2018, 8, 6)}
+    )
     assert text.splitlines()[1].startswith("headline:")
     doc = split(text + "Body", "a.md")
-    assert doc.meta == {"headline": "A: B", "date": dt.date(2018, 8, 6), "people": ["X Y"],
-                        "slug": "s"}
+    assert doc.meta == {
+        "headline": "A: B",
+        "date": dt.date(2018, 8, 6),
+        "people": ["X Y"],
+        "slug": "s",
+    }

@@ -14,17 +14,48 @@ from dataclasses import dataclass
 from html.parser import HTMLParser
 
 #: Elements whose boundaries are paragraph breaks in the plain text.
-BLOCK_TAGS = frozenset({
-    "p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol", "blockquote", "pre",
-    "table", "tr", "td", "th", "thead", "tbody", "figure", "figcaption", "dl", "dt", "dd",
-    "hr", "br", "section", "article", "aside", "header", "footer",
-})
+BLOCK_TAGS = frozenset(
+    {
+        "p",
+        "div",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "li",
+        "ul",
+        "ol",
+        "blockquote",
+        "pre",
+        "table",
+        "tr",
+        "td",
+        "th",
+        "thead",
+        "tbody",
+        "figure",
+        "figcaption",
+        "dl",
+        "dt",
+        "dd",
+        "hr",
+        "br",
+        "section",
+        "article",
+        "aside",
+        "header",
+        "footer",
+    }
+)
 #: Text inside these is never given a link (already a link, code, or not text at all).
 NO_LINK_TAGS = frozenset({"a", "code", "pre", "script", "style", "kbd", "samp", "var"})
 #: Text inside these is not article prose at all.
 SKIP_TEXT_TAGS = frozenset({"script", "style", "template"})
-VOID_TAGS = frozenset({"br", "hr", "img", "wbr", "input", "meta", "link", "source", "area",
-                       "col", "embed", "track"})
+VOID_TAGS = frozenset(
+    {"br", "hr", "img", "wbr", "input", "meta", "link", "source", "area", "col", "embed", "track"}
+)
 PARAGRAPH_BREAK = "\n\n"
 
 

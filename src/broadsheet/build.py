@@ -95,18 +95,26 @@ def unique_slugs(articles: Sequence[Article]) -> tuple[list[Article], list[Probl
             n += 1
             slug = f"{article.slug}-{n}"
         if slug != article.slug:
-            problems.append(Problem(article.source_path, f"slug '{article.slug}' is already used "
-                                    f"by {taken[article.slug]}; this article is at '{slug}': "
-                                    "set a different 'slug:' in its front matter", None, None,
-                                    "warning"))
+            problems.append(
+                Problem(
+                    article.source_path,
+                    f"slug '{article.slug}' is already used "
+                    f"by {taken[article.slug]}; this article is at '{slug}': "
+                    "set a different 'slug:' in its front matter",
+                    None,
+                    None,
+                    "warning",
+                )
+            )
             article = replace(article, slug=slug)
         taken[slug] = article.source_path
         out.append(article)
     return out, problems
 
 
-def extract_all(texts: Sequence[str], config: Config, project: Path, nlp: Any = None
-                ) -> list[tuple[Mention, ...]]:
+def extract_all(
+    texts: Sequence[str], config: Config, project: Path, nlp: Any = None
+) -> list[tuple[Mention, ...]]:
     """Mentions for every text, from the cache where possible; the model loads only on a miss."""
     if not config.extract_entities:
         return [() for _ in texts]
@@ -132,8 +140,9 @@ def extract_all(texts: Sequence[str], config: Config, project: Path, nlp: Any = 
     return [r or () for r in results]
 
 
-def render_all(pages: Iterator[Page], project: Path, config: Config, kinds: Counter[str]
-               ) -> Iterator[tuple[str, bytes | Path]]:
+def render_all(
+    pages: Iterator[Page], project: Path, config: Config, kinds: Counter[str]
+) -> Iterator[tuple[str, bytes | Path]]:
     env = make_environment(project, config)
     for page in pages:
         kinds[page.kind] += 1
@@ -141,9 +150,15 @@ def render_all(pages: Iterator[Page], project: Path, config: Config, kinds: Coun
     yield from static_files(project).items()
 
 
-def build(project: Path, *, strict: bool = False, drafts: bool = False,
-          overrides: dict[str, Any] | None = None, reporter: Reporter | None = None,
-          nlp: Any = None) -> BuildResult:
+def build(
+    project: Path,
+    *,
+    strict: bool = False,
+    drafts: bool = False,
+    overrides: dict[str, Any] | None = None,
+    reporter: Reporter | None = None,
+    nlp: Any = None,
+) -> BuildResult:
     """Build the archive project at `project` into its output folder."""
     started = time.perf_counter()
     project = project.resolve()
@@ -166,13 +181,21 @@ def build(project: Path, *, strict: bool = False, drafts: bool = False,
 
     texts = [body_text(a.body_html).text for a in articles]
     mentions = extract_all(texts, config, project, nlp)
-    inputs = [ArticleInput(a, t, article_entities(a, t, m, registry))
-              for a, t, m in zip(articles, texts, mentions, strict=True)]
+    inputs = [
+        ArticleInput(a, t, article_entities(a, t, m, registry))
+        for a, t, m in zip(articles, texts, mentions, strict=True)
+    ]
     archive, found = resolve_archive(inputs, registry)
     problems.add(*found)
 
     kinds: Counter[str] = Counter()
     written = write_tree(render_all(plan_site(archive, config), project, config, kinds), output)
-    return BuildResult(output, len(articles), dict(sorted(kinds.items())), written.files,
-                       written.bytes, tuple(problems.items),
-                       time.perf_counter() - started)
+    return BuildResult(
+        output,
+        len(articles),
+        dict(sorted(kinds.items())),
+        written.files,
+        written.bytes,
+        tuple(problems.items),
+        time.perf_counter() - started,
+    )

@@ -39,11 +39,20 @@ class ExtractionCache:
             if data.get("key") != key:
                 return None
             mentions = tuple(
-                Mention(m["start"], m["end"], m["text"], m["name"], EntityKind(m["kind"]),
-                        m["sentence_start"], m["sentence_end"]) for m in data["mentions"])
+                Mention(
+                    m["start"],
+                    m["end"],
+                    m["text"],
+                    m["name"],
+                    EntityKind(m["kind"]),
+                    m["sentence_start"],
+                    m["sentence_end"],
+                )
+                for m in data["mentions"]
+            )
         except (OSError, ValueError, KeyError, TypeError, AttributeError):
             return None
-        if any(text[m.start:m.end] != m.text for m in mentions):
+        if any(text[m.start : m.end] != m.text for m in mentions):
             return None  # not extracted from this text: never trust it
         return mentions
 
@@ -52,10 +61,21 @@ class ExtractionCache:
         file = self._file(key)
         try:
             file.parent.mkdir(parents=True, exist_ok=True)
-            payload = {"key": key, "mentions": [
-                {"start": m.start, "end": m.end, "text": m.text, "name": m.name,
-                 "kind": m.kind.value, "sentence_start": m.sentence_start,
-                 "sentence_end": m.sentence_end} for m in mentions]}
+            payload = {
+                "key": key,
+                "mentions": [
+                    {
+                        "start": m.start,
+                        "end": m.end,
+                        "text": m.text,
+                        "name": m.name,
+                        "kind": m.kind.value,
+                        "sentence_start": m.sentence_start,
+                        "sentence_end": m.sentence_end,
+                    }
+                    for m in mentions
+                ],
+            }
             tmp = file.with_suffix(f".tmp-{os.getpid()}")
             tmp.write_text(json.dumps(payload, ensure_ascii=False), encoding="utf-8")
             os.replace(tmp, file)

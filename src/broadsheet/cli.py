@@ -22,7 +22,8 @@ def _project(path: Path, content_dir: str = "content") -> Path:
     if not (project / content_dir).is_dir():
         raise click.UsageError(
             f"{project} is not an archive project (it has no {content_dir}/ folder): run "
-            "broadsheet in one, or pass --project DIR")
+            "broadsheet in one, or pass --project DIR"
+        )
     return project
 
 
@@ -34,12 +35,19 @@ def _printer(verbose: bool, quiet: bool):
             return
         color = {"error": "red", "warning": "yellow"}.get(problem.severity)
         click.secho(str(problem), fg=color, err=True)
+
     return show
 
 
 project_option = click.option(
-    "--project", "-p", "project", type=click.Path(file_okay=False, path_type=Path),
-    default=Path("."), show_default=True, help="The archive project folder (holds content/).")
+    "--project",
+    "-p",
+    "project",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("."),
+    show_default=True,
+    help="The archive project folder (holds content/).",
+)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -56,8 +64,15 @@ def main() -> None:
 @click.option("--base-url", help="Absolute URL the site will be served from.")
 @click.option("--quiet", "-q", is_flag=True, help="Print errors and the summary only.")
 @click.option("--verbose", "-v", is_flag=True, help="Also print notes (skipped files...).")
-def build(project: Path, strict: bool, drafts: bool, output: str | None, base_url: str | None,
-          quiet: bool, verbose: bool) -> None:
+def build(
+    project: Path,
+    strict: bool,
+    drafts: bool,
+    output: str | None,
+    base_url: str | None,
+    quiet: bool,
+    verbose: bool,
+) -> None:
     """Build content/ into the site folder."""
     from broadsheet.build import BuildFailed
     from broadsheet.build import build as run_build
@@ -65,12 +80,15 @@ def build(project: Path, strict: bool, drafts: bool, output: str | None, base_ur
 
     root = _project(project)
     try:
-        result = run_build(root, strict=strict, drafts=drafts,
-                           overrides={"output_dir": output, "base_url": base_url},
-                           reporter=_printer(verbose, quiet))
+        result = run_build(
+            root,
+            strict=strict,
+            drafts=drafts,
+            overrides={"output_dir": output, "base_url": base_url},
+            reporter=_printer(verbose, quiet),
+        )
     except BuildFailed as exc:
-        click.secho(f"stopped (--strict): {exc.problem}; nothing was written", fg="red",
-                    err=True)
+        click.secho(f"stopped (--strict): {exc.problem}; nothing was written", fg="red", err=True)
         sys.exit(EXIT_FAILED)
     except OutputError as exc:
         click.secho(f"error: {exc}", fg="red", err=True)
@@ -80,8 +98,10 @@ def build(project: Path, strict: bool, drafts: bool, output: str | None, base_ur
         where = result.output.relative_to(Path.cwd())
     except ValueError:
         where = result.output
-    click.echo(f"Built {result.articles} articles into {where}/ in {result.seconds:.1f} s: "
-               f"{result.files} files ({pages}).")
+    click.echo(
+        f"Built {result.articles} articles into {where}/ in {result.seconds:.1f} s: "
+        f"{result.files} files ({pages})."
+    )
     if result.errors or result.warnings:
         click.echo(f"{len(result.errors)} errors, {len(result.warnings)} warnings.")
     if result.errors:
@@ -90,8 +110,9 @@ def build(project: Path, strict: bool, drafts: bool, output: str | None, base_ur
 
 @main.command()
 @project_option
-@click.argument("paths", nargs=-1, required=True,
-                type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument(
+    "paths", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path)
+)
 @click.option("--quiet", "-q", is_flag=True, help="Print errors only.")
 def ingest(project: Path, paths: tuple[Path, ...], quiet: bool) -> None:
     """Turn raw-text articles into Markdown with front matter for editors to review.
@@ -131,8 +152,11 @@ def ingest(project: Path, paths: tuple[Path, ...], quiet: bool) -> None:
         text = text_of(article)
         (mentions,) = extract_all([text], config, root)
         entities = article_entities(article, text, mentions, registry)
-        outcome = write_markdown(target_for(path, root, config.content_dir),
-                                 front_matter_for(article, entities), paragraphs)
+        outcome = write_markdown(
+            target_for(path, root, config.content_dir),
+            front_matter_for(article, entities),
+            paragraphs,
+        )
         if not quiet:
             added = f" (added {', '.join(outcome.added)})" if outcome.action == "updated" else ""
             click.echo(f"{outcome.action}: {outcome.target.relative_to(root)}{added}")

@@ -70,10 +70,11 @@ class Config:
         return zoneinfo.ZoneInfo(self.timezone)
 
 
-def _field_docs() -> dict[str, str]:
+def field_docs() -> dict[str, str]:
     """The attribute docstrings above, read from this file's source (for the README and --help)."""
     import ast
     import inspect
+    import itertools
 
     tree = ast.parse(inspect.getsource(Config))
     docs: dict[str, str] = {}
@@ -98,9 +99,7 @@ def _key_lines(text: str) -> dict[str, int]:
         return {}
     if not isinstance(root, yaml.MappingNode):
         return {}
-    return {
-        k.value: _line_of(k) or 0 for k, _ in root.value if isinstance(k, yaml.ScalarNode)
-    }
+    return {k.value: _line_of(k) or 0 for k, _ in root.value if isinstance(k, yaml.ScalarNode)}
 
 
 def _check_value(name: str, value: Any, default: Any) -> str | None:
@@ -149,8 +148,9 @@ def parse_config(text: str, path: str = CONFIG_FILE) -> tuple[Config, list[Probl
             hint = difflib.get_close_matches(key, defaults, n=1)
             suggestion = f"; did you mean '{hint[0]}'?" if hint else ""
             problems.append(
-                Problem(path, f"unknown setting '{key}'{suggestion}", lines.get(key), None,
-                        "warning")
+                Problem(
+                    path, f"unknown setting '{key}'{suggestion}", lines.get(key), None, "warning"
+                )
             )
             continue
         if isinstance(value, str):
@@ -163,8 +163,9 @@ def parse_config(text: str, path: str = CONFIG_FILE) -> tuple[Config, list[Probl
     return Config(**values), problems
 
 
-def load_config(project: Path, overrides: dict[str, Any] | None = None
-                ) -> tuple[Config, list[Problem]]:
+def load_config(
+    project: Path, overrides: dict[str, Any] | None = None
+) -> tuple[Config, list[Problem]]:
     """Read <project>/site.yaml (absent is fine: all defaults), then apply CLI overrides."""
     file = project / CONFIG_FILE
     text = file.read_text(encoding="utf-8-sig") if file.is_file() else ""

@@ -17,8 +17,17 @@ import yaml
 
 from broadsheet.model import KIND_BY_KEY, Problem, SourceError
 
-KEYS = ("headline", "byline", "date", "people", "organizations", "places", "slug", "summary",
-        "draft")
+KEYS = (
+    "headline",
+    "byline",
+    "date",
+    "people",
+    "organizations",
+    "places",
+    "slug",
+    "summary",
+    "draft",
+)
 LIST_KEYS = tuple(KIND_BY_KEY)
 
 
@@ -52,8 +61,9 @@ def split(text: str, path: str) -> SplitDocument:
     try:
         fm_text, body = handler.split(text)
     except ValueError as exc:
-        raise SourceError(path, "front matter is not closed: end it with a line of three dashes "
-                                "(---)", 1) from exc
+        raise SourceError(
+            path, "front matter is not closed: end it with a line of three dashes (---)", 1
+        ) from exc
     # fm_text runs from the end of the opening '---' line to the start of the closing one, so
     # its line 0 is the file's line 1.
     body_line = fm_text.count("\n") + 2
@@ -62,17 +72,27 @@ def split(text: str, path: str) -> SplitDocument:
         meta = yaml.safe_load(fm_text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
+        if "stream end" in str(getattr(exc, "problem", "")) and getattr(exc, "context_mark", None):
+            # An unclosed bracket or quote is found only at the end: point at where it opened.
+            mark = exc.context_mark  # type: ignore[attr-defined]
         line = mark.line + 1 if mark is not None else 1
         column = mark.column + 1 if mark is not None else None
         problem = getattr(exc, "problem", None) or str(exc)
-        raise SourceError(path, f"front matter is not valid YAML: {problem}; check quoting and "
-                                "indentation (a value with ':' needs quotes)", line, column
-                          ) from exc
+        raise SourceError(
+            path,
+            f"front matter is not valid YAML: {problem}; check quoting and "
+            "indentation (a value with ':' needs quotes)",
+            line,
+            column,
+        ) from exc
     if meta is None:
         meta = {}
     if not isinstance(meta, dict):
-        raise SourceError(path, "front matter must be 'key: value' lines (a mapping), not a "
-                                f"{type(meta).__name__}", 2)
+        raise SourceError(
+            path,
+            f"front matter must be 'key: value' lines (a mapping), not a {type(meta).__name__}",
+            2,
+        )
     key_lines: dict[str, int] = {}
     if isinstance(root, yaml.MappingNode):
         key_lines = {str(k.value): k.start_mark.line + 1 for k, _ in root.value}
@@ -112,8 +132,9 @@ def _as_date(value: Any) -> tuple[dt.date, dt.datetime | None] | None:
     return None
 
 
-def validate(meta: dict[str, Any], path: str, key_lines: dict[str, int]
-             ) -> tuple[FrontMatter, list[Problem]]:
+def validate(
+    meta: dict[str, Any], path: str, key_lines: dict[str, int]
+) -> tuple[FrontMatter, list[Problem]]:
     """Typed front matter plus a problem for every key that is unknown or has a bad value."""
     problems: list[Problem] = []
     values: dict[str, Any] = {}
@@ -146,21 +167,29 @@ def validate(meta: dict[str, Any], path: str, key_lines: dict[str, int]
         elif key == "date":
             parsed = _as_date(value)
             if parsed is None:
-                report(key, f"'date' {value!r} is not a date: write it as YYYY-MM-DD "
-                            "(or YYYY-MM-DDTHH:MM for a time); it is ignored")
+                report(
+                    key,
+                    f"'date' {value!r} is not a date: write it as YYYY-MM-DD "
+                    "(or YYYY-MM-DDTHH:MM for a time); it is ignored",
+                )
             else:
                 values["date"], values["published"] = parsed
         elif key in LIST_KEYS:
             if isinstance(value, str):
                 # A lone name is a common slip; take it as a one-name list, but say so.
-                report(key, f"'{key}' should be a list, e.g. {key}: [{value}]; "
-                            "read as a list of one name")
+                report(
+                    key,
+                    f"'{key}' should be a list, e.g. {key}: [{value}]; read as a list of one name",
+                )
                 declared.append((key, (" ".join(value.split()),)))
                 continue
             names = _as_names(value)
             if names is None:
-                report(key, f"'{key}' must be a list of names, e.g. {key}: [Jane Doe, "
-                            "John Roe]; it is ignored")
+                report(
+                    key,
+                    f"'{key}' must be a list of names, e.g. {key}: [Jane Doe, "
+                    "John Roe]; it is ignored",
+                )
             else:
                 declared.append((key, names))
         elif key == "draft":
@@ -175,6 +204,7 @@ def render_front_matter(meta: dict[str, Any]) -> str:
     """Front matter block for a Markdown file, keys in the contract's order."""
     ordered = {k: meta[k] for k in KEYS if k in meta}
     ordered.update({k: v for k, v in meta.items() if k not in ordered})
-    dumped = yaml.safe_dump(ordered, sort_keys=False, allow_unicode=True, width=100,
-                            default_flow_style=None)
+    dumped = yaml.safe_dump(
+        ordered, sort_keys=False, allow_unicode=True, width=100, default_flow_style=None
+    )
     return f"---\n{dumped}---\n"

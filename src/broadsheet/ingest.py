@@ -34,15 +34,14 @@ def markdown_escape(paragraph: str) -> str:
     if match:
         head = match.group(0)
         # "1. " would start a list: escape the dot; "# ", "> ", "- " and "+ ": the first char.
-        text = head + "\\" + text[len(head):] if head[0].isdigit() else "\\" + text
+        text = head + "\\" + text[len(head) :] if head[0].isdigit() else "\\" + text
     return text
 
 
 def front_matter_for(article: Article, entities: tuple[ArticleEntity, ...]) -> dict[str, Any]:
     meta: dict[str, Any] = {"headline": article.headline}
     if article.bylines:
-        meta["byline"] = article.bylines[0] if len(article.bylines) == 1 else list(
-            article.bylines)
+        meta["byline"] = article.bylines[0] if len(article.bylines) == 1 else list(article.bylines)
     if article.published:
         meta["date"] = article.published.isoformat()
     elif article.date:
@@ -73,12 +72,23 @@ def read_raw_article(path: Path, project: Path) -> tuple[Article, list[str], lis
     """A raw-text file → the Article the build would make of it, plus its paragraphs."""
     source, problems = read_source(path, project)
     if source.format != "text":
-        raise SourceError(source.path, "ingest reads raw text (.txt) articles; this is already "
-                                       "Markdown")
+        raise SourceError(
+            source.path, "ingest reads raw text (.txt) articles; this is already Markdown"
+        )
     raw = rawtext.parse(source.text, source.path)
     html = paragraphs_to_html(raw.paragraphs)
-    article = Article(source.path, source.content_hash, default_slug(source.path), raw.headline,
-                      raw.bylines, raw.date, raw.published, "", False, html)
+    article = Article(
+        source.path,
+        source.content_hash,
+        default_slug(source.path),
+        raw.headline,
+        raw.bylines,
+        raw.date,
+        raw.published,
+        "",
+        False,
+        html,
+    )
     return article, list(raw.paragraphs), problems
 
 
@@ -102,4 +112,3 @@ def write_markdown(target: Path, meta: dict[str, Any], paragraphs: list[str]) ->
 
 def text_of(article: Article) -> str:
     return body_text(article.body_html).text
-

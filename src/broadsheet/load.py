@@ -31,15 +31,25 @@ def decode(data: bytes, path: str) -> tuple[str, list[Problem]]:
     """
     problems: list[Problem] = []
     if b"\x00" in data[:8192]:
-        raise SourceError(path, "this is a binary file, not text: remove it from content/ "
-                                "or save the article as UTF-8 text")
+        raise SourceError(
+            path,
+            "this is a binary file, not text: remove it from content/ "
+            "or save the article as UTF-8 text",
+        )
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
-        problems.append(Problem(
-            path, f"not valid UTF-8 (byte 0x{data[exc.start]:02x}); undecodable bytes were "
-                  "replaced with '\ufffd': re-save the file as UTF-8", line, None, "warning"))
+        problems.append(
+            Problem(
+                path,
+                f"not valid UTF-8 (byte 0x{data[exc.start]:02x}); undecodable bytes were "
+                "replaced with '\ufffd': re-save the file as UTF-8",
+                line,
+                None,
+                "warning",
+            )
+        )
         text = data.decode("utf-8-sig", errors="replace")
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     return text, problems
@@ -90,20 +100,33 @@ def discover(project: Path, content_dir: str) -> tuple[list[Path], list[Problem]
     problems: list[Problem] = []
     files: list[Path] = []
     if not content.is_dir():
-        problems.append(Problem(content_dir, "the content folder does not exist: create it and "
-                                             "put articles (.md or .txt) in it"))
+        problems.append(
+            Problem(
+                content_dir,
+                "the content folder does not exist: create it and put articles (.md or .txt) in it",
+            )
+        )
         return files, problems
     for path in _walk(content):
         rel = (Path(content_dir) / path.relative_to(content)).as_posix()
         if not path.resolve().is_relative_to(content):
-            problems.append(Problem(rel, "skipped: a link to a file outside the content folder",
-                                    severity="warning"))
+            problems.append(
+                Problem(
+                    rel, "skipped: a link to a file outside the content folder", severity="warning"
+                )
+            )
             continue
         if path.suffix.lower() in TEXT_SUFFIXES and any(
             path.with_suffix(s).exists() for s in MARKDOWN_SUFFIXES
         ):
-            problems.append(Problem(rel, "skipped: superseded by the Markdown file of the same "
-                                         "name (made by `broadsheet ingest`)", severity="info"))
+            problems.append(
+                Problem(
+                    rel,
+                    "skipped: superseded by the Markdown file of the same "
+                    "name (made by `broadsheet ingest`)",
+                    severity="info",
+                )
+            )
             continue
         files.append(project / content_dir / path.relative_to(content))
     return files, problems

@@ -152,7 +152,8 @@ class ResolvedArticle:
     article: Article
     text: str  #: plain body text that mention offsets point into
     mentions: tuple[LinkedMention, ...]
-    entities: tuple[str, ...]  #: Entity.key of every entity the article names, in first-mention order
+    #: Entity.key of every entity the article names, in first-mention order
+    entities: tuple[str, ...]
     authors: tuple[str, ...]  #: Author.slug, byline order
 
 

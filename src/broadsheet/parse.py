@@ -23,12 +23,61 @@ from broadsheet.slugs import slugify_text
 MARKDOWN_EXTENSIONS = ("extra", "sane_lists")
 
 #: What survives in Markdown bodies unless the site opts in to raw HTML (allow_raw_html).
-SAFE_TAGS = frozenset({
-    "a", "abbr", "b", "blockquote", "br", "caption", "cite", "code", "dd", "del", "dfn", "div",
-    "dl", "dt", "em", "figcaption", "figure", "h2", "h3", "h4", "h5", "h6", "hr", "i", "img",
-    "ins", "kbd", "li", "mark", "ol", "p", "pre", "q", "s", "samp", "small", "span", "strong",
-    "sub", "sup", "table", "tbody", "td", "tfoot", "th", "thead", "time", "tr", "u", "ul",
-})
+SAFE_TAGS = frozenset(
+    {
+        "a",
+        "abbr",
+        "b",
+        "blockquote",
+        "br",
+        "caption",
+        "cite",
+        "code",
+        "dd",
+        "del",
+        "dfn",
+        "div",
+        "dl",
+        "dt",
+        "em",
+        "figcaption",
+        "figure",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "hr",
+        "i",
+        "img",
+        "ins",
+        "kbd",
+        "li",
+        "mark",
+        "ol",
+        "p",
+        "pre",
+        "q",
+        "s",
+        "samp",
+        "small",
+        "span",
+        "strong",
+        "sub",
+        "sup",
+        "table",
+        "tbody",
+        "td",
+        "tfoot",
+        "th",
+        "thead",
+        "time",
+        "tr",
+        "u",
+        "ul",
+    }
+)
 SAFE_ATTRIBUTES = {
     "a": {"href", "title"},
     "abbr": {"title"},
@@ -50,12 +99,16 @@ class Parsed:
 
 def markdown_to_html(body: str, allow_raw_html: bool) -> str:
     """Markdown → body HTML, sanitised unless the site allows raw HTML."""
-    converted = markdown.markdown(body, extensions=list(MARKDOWN_EXTENSIONS),
-                                  output_format="html")
+    converted = markdown.markdown(body, extensions=list(MARKDOWN_EXTENSIONS), output_format="html")
     if allow_raw_html:
         return converted
-    return nh3.clean(converted, tags=set(SAFE_TAGS), attributes=SAFE_ATTRIBUTES,
-                     url_schemes=set(SAFE_URL_SCHEMES), link_rel="noopener noreferrer")
+    return nh3.clean(
+        converted,
+        tags=set(SAFE_TAGS),
+        attributes=SAFE_ATTRIBUTES,
+        url_schemes=set(SAFE_URL_SCHEMES),
+        link_rel="noopener noreferrer",
+    )
 
 
 _H1 = re.compile(r"\A\s*#\s+(.+?)\s*#*\s*(?:\n|\Z)")
@@ -66,7 +119,7 @@ def _take_markdown_headline(body: str) -> tuple[str | None, str]:
     match = _H1.match(body)
     if not match:
         return None, body
-    return match.group(1).strip(), body[match.end():]
+    return match.group(1).strip(), body[match.end() :]
 
 
 def default_slug(path: str) -> str:
@@ -84,15 +137,24 @@ def parse_text_source(source: Source) -> tuple[FrontMatter, str, list[Problem]]:
     raw = rawtext.parse(source.text, source.path)
     problems: list[Problem] = []
     if not raw.paragraphs:
-        problems.append(Problem(source.path, "the article has a headline but no body text",
-                                raw.body_line, None, "warning"))
-    fm = FrontMatter(headline=raw.headline, bylines=raw.bylines or None, date=raw.date,
-                     published=raw.published)
+        problems.append(
+            Problem(
+                source.path,
+                "the article has a headline but no body text",
+                raw.body_line,
+                None,
+                "warning",
+            )
+        )
+    fm = FrontMatter(
+        headline=raw.headline, bylines=raw.bylines or None, date=raw.date, published=raw.published
+    )
     return fm, paragraphs_to_html(raw.paragraphs), problems
 
 
-def parse_markdown_source(source: Source, allow_raw_html: bool
-                          ) -> tuple[FrontMatter, str, list[Problem]]:
+def parse_markdown_source(
+    source: Source, allow_raw_html: bool
+) -> tuple[FrontMatter, str, list[Problem]]:
     doc = split(source.text, source.path)
     fm, problems = validate(doc.meta, source.path, doc.key_lines)
     body = doc.body
@@ -103,8 +165,7 @@ def parse_markdown_source(source: Source, allow_raw_html: bool
     return fm, markdown_to_html(body, allow_raw_html), problems
 
 
-def parse_source(source: Source, allow_raw_html: bool = False,
-                 zone: dt.tzinfo = dt.UTC) -> Parsed:
+def parse_source(source: Source, allow_raw_html: bool = False, zone: dt.tzinfo = dt.UTC) -> Parsed:
     """Source → Article. Raises SourceError when there is no usable article in it.
 
     A time given without a zone is in the site's time zone (`zone`).
@@ -114,12 +175,23 @@ def parse_source(source: Source, allow_raw_html: bool = False,
     else:
         fm, body_html, problems = parse_markdown_source(source, allow_raw_html)
     if not fm.headline:
-        raise SourceError(source.path, "no headline: add 'headline: ...' to the front matter "
-                                       "or start the body with a '# Headline' line", 1)
+        raise SourceError(
+            source.path,
+            "no headline: add 'headline: ...' to the front matter "
+            "or start the body with a '# Headline' line",
+            1,
+        )
     if fm.date is None:
-        problems.append(Problem(source.path, "no date: add 'date: YYYY-MM-DD' (Markdown) or a "
-                                             "date line under the headline (raw text)",
-                                None, None, "warning"))
+        problems.append(
+            Problem(
+                source.path,
+                "no date: add 'date: YYYY-MM-DD' (Markdown) or a "
+                "date line under the headline (raw text)",
+                None,
+                None,
+                "warning",
+            )
+        )
     slug = slugify_text(fm.slug) if fm.slug else default_slug(source.path)
     if not slug:
         slug = "article-" + source.content_hash[:10]
@@ -130,8 +202,11 @@ def parse_source(source: Source, allow_raw_html: bool = False,
         headline=fm.headline,
         bylines=fm.bylines or (),
         date=fm.date,
-        published=(fm.published.replace(tzinfo=zone)
-                   if fm.published and fm.published.tzinfo is None else fm.published),
+        published=(
+            fm.published.replace(tzinfo=zone)
+            if fm.published and fm.published.tzinfo is None
+            else fm.published
+        ),
         summary=fm.summary or first_paragraph(body_html),
         draft=fm.draft,
         body_html=body_html,

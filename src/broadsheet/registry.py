@@ -62,8 +62,9 @@ def _strings(value: Any) -> tuple[str, ...] | None:
     return None
 
 
-def _parse_entry(raw: Any, path: str, line: int | None
-                 ) -> tuple[RegistryEntry | None, list[Problem]]:
+def _parse_entry(
+    raw: Any, path: str, line: int | None
+) -> tuple[RegistryEntry | None, list[Problem]]:
     problems: list[Problem] = []
 
     def problem(msg: str, severity: str = "error") -> None:
@@ -74,15 +75,18 @@ def _parse_entry(raw: Any, path: str, line: int | None
         return None, problems
     for key in raw:
         if key not in ENTRY_KEYS:
-            problem(f"unknown key '{key}' in entry '{raw['name']}' (known: "
-                    f"{', '.join(ENTRY_KEYS)})", "warning")
+            problem(
+                f"unknown key '{key}' in entry '{raw['name']}' (known: {', '.join(ENTRY_KEYS)})",
+                "warning",
+            )
     kind: EntityKind | None = None
     if raw.get("kind") is not None:
         try:
             kind = EntityKind(str(raw["kind"]).strip().lower())
         except ValueError:
-            problem(f"'{raw['name']}': kind must be person, organization or place, not "
-                    f"{raw['kind']!r}")
+            problem(
+                f"'{raw['name']}': kind must be person, organization or place, not {raw['kind']!r}"
+            )
     aliases, same_as = _strings(raw.get("aliases")), _strings(raw.get("same_as"))
     if aliases is None or same_as is None:
         problem(f"'{raw['name']}': aliases and same_as must be lists of text")
@@ -95,8 +99,9 @@ def _parse_entry(raw: Any, path: str, line: int | None
     if not isinstance(description, str):
         problem(f"'{raw['name']}': description must be text")
         description = ""
-    entry = RegistryEntry(" ".join(raw["name"].split()), kind, aliases, description.strip(),
-                          same_as)
+    entry = RegistryEntry(
+        " ".join(raw["name"].split()), kind, aliases, description.strip(), same_as
+    )
     return entry, problems
 
 
@@ -106,8 +111,13 @@ def parse_registry(text: str, path: str = REGISTRY_FILE) -> tuple[Registry, list
         root = yaml.compose(text) if text.strip() else None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        return Registry(), [Problem(path, f"not valid YAML: {getattr(exc, 'problem', exc)}",
-                                    mark.line + 1 if mark else None)]
+        return Registry(), [
+            Problem(
+                path,
+                f"not valid YAML: {getattr(exc, 'problem', exc)}",
+                mark.line + 1 if mark else None,
+            )
+        ]
     data = data or {}
     if not isinstance(data, dict):
         return Registry(), [Problem(path, "must be a mapping with 'entities:' and 'ignore:'", 1)]
@@ -133,9 +143,16 @@ def parse_registry(text: str, path: str = REGISTRY_FILE) -> tuple[Registry, list
             key = name_key(name)
             if key in index and index[key] != len(entries):
                 other = entries[index[key]].name
-                problems.append(Problem(path, f"'{name}' is listed for both '{other}' and "
-                                              f"'{entry.name}'; the first one wins", line,
-                                        None, "warning"))
+                problems.append(
+                    Problem(
+                        path,
+                        f"'{name}' is listed for both '{other}' and "
+                        f"'{entry.name}'; the first one wins",
+                        line,
+                        None,
+                        "warning",
+                    )
+                )
                 continue
             index[key] = len(entries)
         entries.append(entry)
@@ -145,8 +162,9 @@ def parse_registry(text: str, path: str = REGISTRY_FILE) -> tuple[Registry, list
         ignore = ()
     unknown = [k for k in data if k not in ("entities", "ignore")]
     for key in unknown:
-        problems.append(Problem(path, f"unknown key '{key}' (known: entities, ignore)", None,
-                                None, "warning"))
+        problems.append(
+            Problem(path, f"unknown key '{key}' (known: entities, ignore)", None, None, "warning")
+        )
     return Registry(tuple(entries), frozenset(name_key(n) for n in ignore), index), problems
 
 

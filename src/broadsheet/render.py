@@ -42,7 +42,7 @@ def theme_dirs(project: Path) -> list[Path]:
 
 
 def format_date(value: dt.date | None) -> str:
-    """"August 6, 2018": fixed English month names, independent of the machine's locale."""
+    """ "August 6, 2018": fixed English month names, independent of the machine's locale."""
     if value is None:
         return ""
     return f"{MONTH_NAMES[value.month - 1]} {value.day}, {value.year}"
@@ -85,8 +85,9 @@ def render_page(page: Page, env: jinja2.Environment, config: Config) -> bytes:
     if "body_html" in context:
         # Built by bodytext from sanitised HTML with every text node escaped.
         context["body_html"] = Markup(context["body_html"])
-    html = template.render(page=page, canonical=absolute_url(config, page.url)
-                           if config.base_url else "", **context)
+    html = template.render(
+        page=page, canonical=absolute_url(config, page.url) if config.base_url else "", **context
+    )
     return html.encode("utf-8")
 
 

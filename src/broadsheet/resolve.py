@@ -65,8 +65,11 @@ def sentence_around(text: str, start: int, end: int) -> tuple[int, int]:
     for match in _SENTENCE_END.finditer(text, 0, start):
         begin = match.end()
     after = _SENTENCE_END.search(text, end)
-    stop = after.start() + 1 if after and after.group() != "\n\n" else (
-        after.start() if after else len(text))
+    stop = (
+        after.start() + 1
+        if after and after.group() != "\n\n"
+        else (after.start() if after else len(text))
+    )
     return begin, min(stop, len(text))
 
 
@@ -85,8 +88,9 @@ def _canonical(name: str, registry: Registry) -> tuple[str, EntityKind | None]:
     return (entry.name, entry.kind) if entry else (name, None)
 
 
-def article_entities(article: Article, text: str, mentions: Sequence[Mention],
-                     registry: Registry) -> tuple[ArticleEntity, ...]:
+def article_entities(
+    article: Article, text: str, mentions: Sequence[Mention], registry: Registry
+) -> tuple[ArticleEntity, ...]:
     """The entities one article names, with their mentions, in first-mention order.
 
     Precedence: registry (names, kinds, ignore) > front matter (which entities, their kinds)
@@ -113,8 +117,11 @@ def article_entities(article: Article, text: str, mentions: Sequence[Mention],
             name, kind = declared[key]
             is_declared = True
         else:
-            owner = [d for d in declared.values()
-                     if d[1] == EntityKind.PERSON and is_short_form(name, d[0], d[1])]
+            owner = [
+                d
+                for d in declared.values()
+                if d[1] == EntityKind.PERSON and is_short_form(name, d[0], d[1])
+            ]
             if len(owner) == 1:
                 (name, kind), is_declared = owner[0], True
                 key = name_key(name)
@@ -169,8 +176,9 @@ def _surname_owners(keys: dict[str, _Tally], kinds: dict[str, EntityKind]) -> di
     return owners
 
 
-def resolve_archive(inputs: Sequence[ArticleInput], registry: Registry
-                    ) -> tuple[Archive, list[Problem]]:
+def resolve_archive(
+    inputs: Sequence[ArticleInput], registry: Registry
+) -> tuple[Archive, list[Problem]]:
     problems: list[Problem] = []
     tallies: dict[str, _Tally] = {}
     for item in inputs:
@@ -185,8 +193,9 @@ def resolve_archive(inputs: Sequence[ArticleInput], registry: Registry
             else:
                 tally.kinds[ent.kind] += weight
 
-    reg_kind = {k: (e.kind if (e := registry.lookup(_pick_name(t))) else None)
-                for k, t in tallies.items()}
+    reg_kind = {
+        k: (e.kind if (e := registry.lookup(_pick_name(t))) else None) for k, t in tallies.items()
+    }
     kinds = {k: _pick_kind(t, reg_kind[k]) for k, t in tallies.items()}
 
     # Lone surnames join the single full name that ends with them, if there is exactly one.
@@ -194,19 +203,29 @@ def resolve_archive(inputs: Sequence[ArticleInput], registry: Registry
     target: dict[str, str | None] = {}
     for key in sorted(tallies):
         tally = tallies[key]
-        if (kinds[key] == EntityKind.PERSON and len(key.split()) == 1
-                and registry.lookup(_pick_name(tally)) is None):
+        if (
+            kinds[key] == EntityKind.PERSON
+            and len(key.split()) == 1
+            and registry.lookup(_pick_name(tally)) is None
+        ):
             candidates = owners.get(key, [])
             if len(candidates) == 1:
                 target[key] = candidates[0]
                 continue
             if len(candidates) > 1:
                 target[key] = None
-                problems.append(Problem(
-                    "(archive)", f"'{_pick_name(tally)}' could be any of "
-                    f"{', '.join(_pick_name(tallies[c]) for c in candidates)}; it is left "
-                    "unlinked: give its full name in the article, or add it as an alias in "
-                    "data/entities.yaml", None, None, "info"))
+                problems.append(
+                    Problem(
+                        "(archive)",
+                        f"'{_pick_name(tally)}' could be any of "
+                        f"{', '.join(_pick_name(tallies[c]) for c in candidates)}; it is left "
+                        "unlinked: give its full name in the article, or add it as an alias in "
+                        "data/entities.yaml",
+                        None,
+                        None,
+                        "info",
+                    )
+                )
                 continue
         target[key] = key
 
@@ -227,14 +246,28 @@ def resolve_archive(inputs: Sequence[ArticleInput], registry: Registry
             n += 1
             slug = f"{base}-{n}"
         if slug != base:
-            problems.append(Problem(
-                "(archive)", f"'{name}' and '{used[(kind, base)]}' share the URL slug '{base}'; "
-                f"'{name}' is at '{slug}': merge them with an alias in data/entities.yaml if they "
-                "are one", None, None, "warning"))
+            problems.append(
+                Problem(
+                    "(archive)",
+                    f"'{name}' and '{used[(kind, base)]}' share the URL slug '{base}'; "
+                    f"'{name}' is at '{slug}': merge them with an alias in data/entities.yaml "
+                    "if they are one",
+                    None,
+                    None,
+                    "warning",
+                )
+            )
         used[(kind, slug)] = name
-        aliases = sorted({f for f in tally.forms if f != name} | set(entry.aliases if entry else ()))
-        entity = Entity(kind, slug, name, tuple(aliases), entry.description if entry else "",
-                        entry.same_as if entry else ())
+        listed = set(entry.aliases) if entry else set()
+        aliases = sorted({f for f in tally.forms if f != name} | listed)
+        entity = Entity(
+            kind,
+            slug,
+            name,
+            tuple(aliases),
+            entry.description if entry else "",
+            entry.same_as if entry else (),
+        )
         entities[entity.key] = entity
         key_to_entity[key] = entity.key
     for key, to in target.items():
@@ -253,8 +286,10 @@ def resolve_archive(inputs: Sequence[ArticleInput], registry: Registry
                 continue
             if ekey not in order:
                 order.append(ekey)
-            linked.extend(LinkedMention(m.start, m.end, ekey, m.sentence_start, m.sentence_end)
-                          for m in ent.mentions)
+            linked.extend(
+                LinkedMention(m.start, m.end, ekey, m.sentence_start, m.sentence_end)
+                for m in ent.mentions
+            )
         linked.sort(key=lambda m: (m.start, m.end))
         slugs = []
         for byline in item.article.bylines:
@@ -267,8 +302,9 @@ def resolve_archive(inputs: Sequence[ArticleInput], registry: Registry
                 author_by_key[akey] = slug
             if author_by_key[akey] not in slugs:
                 slugs.append(author_by_key[akey])
-        resolved.append(ResolvedArticle(item.article, item.text, tuple(linked), tuple(order),
-                                        tuple(slugs)))
+        resolved.append(
+            ResolvedArticle(item.article, item.text, tuple(linked), tuple(order), tuple(slugs))
+        )
 
     resolved.sort(key=article_order)
     return Archive(tuple(resolved), entities, authors), problems
@@ -277,5 +313,9 @@ def resolve_archive(inputs: Sequence[ArticleInput], registry: Registry
 def article_order(item: ResolvedArticle) -> tuple[bool, int, float, str]:
     """Newest first; undated articles last; then by slug so the order is total."""
     a = item.article
-    return (a.date is None, -(a.date.toordinal() if a.date else 0),
-            -(a.published.timestamp() if a.published else 0.0), a.slug)
+    return (
+        a.date is None,
+        -(a.date.toordinal() if a.date else 0),
+        -(a.published.timestamp() if a.published else 0.0),
+        a.slug,
+    )

@@ -27,8 +27,10 @@ def check_output_dir(output: Path, project: Path, content: Path) -> None:
     """Refuse output folders that would overwrite the project or its content."""
     out, proj, cont = output.resolve(), project.resolve(), content.resolve()
     if out == proj or out in proj.parents or cont == out or cont.is_relative_to(out):
-        raise OutputError(f"output folder {output} would replace the project or its content: "
-                          "choose another output_dir")
+        raise OutputError(
+            f"output folder {output} would replace the project or its content: "
+            "choose another output_dir"
+        )
 
 
 def safe_join(root: Path, rel: str) -> Path:

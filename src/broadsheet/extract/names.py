@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 
 from nameparser.config import CONSTANTS
 
@@ -46,40 +47,31 @@ TITLES: frozenset[str] = frozenset(str(t) for t in CONSTANTS.titles) | frozenset
         "elect",
         "mp",
         "mep",
+        "major",
+        "marshal",
+        "brig",
+        "cmdr",
     }
 )
 
-#: Titles that are also given names or stage names ("Prince Fielder", "Baron Davis", "Pastor
-#: Maldonado", "Lady Gaga", "Sir Elton"): stripped only when at least two name tokens remain
-#: ("Sir Keir Starmer" → "Keir Starmer"), so a two-token name that might be a given name plus
-#: surname is kept whole.
-AMBIGUOUS_TITLES: frozenset[str] = frozenset(
-    {
-        "ab",
-        "baron",
-        "brother",
-        "count",
-        "dame",
-        "deacon",
-        "father",
-        "king",
-        "lady",
-        "lord",
-        "marquis",
-        "master",
-        "mother",
-        "pastor",
-        "prince",
-        "princess",
-        "queen",
-        "rock",
-        "royal",
-        "saint",
-        "sir",
-        "sister",
-        "st",
-        "sultan",
-    }
+#: Titles that stand before a bare surname ("President Trump", "Mr. Ebbers", "Gen. Milley"):
+#: courtesy titles, offices, ranks and clergy. When a title run would leave a single token, it
+#: is stripped only if it holds one of these, so "Air Deccan" and "Rock Hudson" (nameparser
+#: lists "air" and "rock") stay whole. Royal and noble titles and "Pope" are left out on
+#: purpose: they stand before a given or regnal name ("Prince Harry", "Pope Francis"), and that
+#: name alone would no longer say who is meant.
+SURNAME_TITLES: frozenset[str] = frozenset(
+    (  # noqa: SIM905 (a word list reads best as one string)
+        "mr mrs ms miss mx mister madam madame mme mlle monsieur herr frau dr doctor prof "
+        "professor sen senator rep representative congressman congresswoman assemblyman "
+        "assemblywoman gov governor president premier chancellor minister secretary ambassador "
+        "envoy mayor councillor councilor cllr alderman commissioner judge justice magistrate "
+        "sheriff speaker chairman chairwoman chair ceo cfo director detective inspector "
+        "constable officer chief coach gen general adm admiral col colonel capt captain maj "
+        "major lt lieutenant sgt sergeant cpl corporal cmdr cdr commander marshal brig "
+        "brigadier commodore rev reverend father fr rabbi imam cardinal archbishop bishop "
+        "pastor sheikh sheik ayatollah mullah"
+    ).split()
 )
 
 #: Small words allowed inside a run of titles ("Secretary of State Mike Pompeo"), only when a
@@ -205,26 +197,31 @@ def is_title_token(token: str) -> bool:
     return len(parts) > 1 and all(p in TITLES for p in parts if p)
 
 
-def title_token_count(tokens: list[str]) -> int:
-    """How many leading tokens are titles, always leaving at least one name token.
+def title_token_count(tokens: Sequence[str]) -> int:
+    """How many leading tokens are a run of titles, always leaving at least one name token.
 
-    A title run may contain joiners ("Secretary of State") only when a title follows the joiner.
-    Titles that double as given names (AMBIGUOUS_TITLES) end the run unless two tokens follow.
+    A run may hold joiners ("Secretary of State") when a title follows them. A run that would
+    leave a single token is stripped only if it holds a SURNAME_TITLES word ("President Trump",
+    "Prime Minister Johnson"), not for "Air Deccan" or "Prince Harry".
     """
-    count = 0
+    run = 0
     i = 0
     while i < len(tokens) - 1:
-        token = tokens[i]
-        if _word(token) in TITLE_JOINERS and count and is_title_token(tokens[i + 1]):
+        if _word(tokens[i]) in TITLE_JOINERS and run and is_title_token(tokens[i + 1]):
             i += 1
             continue
-        if not is_title_token(token):
-            break
-        if _word(token) in AMBIGUOUS_TITLES and len(tokens) - i - 1 < 2:
+        if not is_title_token(tokens[i]):
             break
         i += 1
-        count = i
-    return count  # a skipped joiner not followed by a consumed title is not counted
+        run = i  # a joiner only counts once the title after it is taken
+    if run and len(tokens) - run == 1 and not any(_is_surname_title(t) for t in tokens[:run]):
+        return 0
+    return run
+
+
+def _is_surname_title(token: str) -> bool:
+    """ "Sen." and "ex-President" both hold a SURNAME_TITLES word."""
+    return any(part.rstrip(".") in SURNAME_TITLES for part in re.split(r"[-‐‑]", _word(token)))
 
 
 def strip_title(name: str) -> str:
@@ -234,12 +231,12 @@ def strip_title(name: str) -> str:
 
 
 def strip_possessive(name: str) -> str:
-    """"Paul's" → "Paul", "Reynolds'" → "Reynolds"; other names unchanged."""
+    """ "Paul's" → "Paul", "Reynolds'" → "Reynolds"; other names unchanged."""
     return _POSSESSIVE.sub("", name)
 
 
 def strip_leading_the(name: str) -> str:
-    """"the Cato Institute" → "Cato Institute" (never empties a name)."""
+    """ "the Cato Institute" → "Cato Institute" (never empties a name)."""
     match = _LEADING_THE.match(name)
     if match and match.end() < len(name):
         return name[match.end() :]
@@ -254,19 +251,30 @@ def clean_name(name: str, kind: EntityKind) -> str:
     return strip_leading_the(cleaned)
 
 
-def _person_tokens(name: str) -> list[str]:
-    """Name tokens (keys) of a person, without titles or a trailing "Jr."/"III"."""
-    tokens = name_key(strip_title(strip_possessive(normalize_space(name)))).split()
+def person_tokens(name: str) -> list[str]:
+    """Keys of a person's name tokens, without titles or a trailing "Jr."/"III".
+
+    Tokens are split on whitespace only, so a hyphenated surname stays one token:
+    "Cortez" is not a short form of "Alexandria Ocasio-Cortez".
+    """
+    words = strip_title(strip_possessive(normalize_space(name))).split()
+    tokens = [key for key in map(name_key, words) if key]
     while len(tokens) > 2 and tokens[-1] in NAME_SUFFIXES:
         tokens.pop()
     return tokens
+
+
+def surname_key(name: str) -> str:
+    """Key of a person's last name token ("Martin Luther King Jr." → "king"); "" if none."""
+    tokens = person_tokens(name)
+    return tokens[-1] if tokens else ""
 
 
 _ACRONYM_SKIP: frozenset[str] = frozenset({"of", "the", "and", "for", "&", "de", "du", "des"})
 
 
 def _is_acronym_of(short: str, full: str) -> bool:
-    """"NRA" of "National Rifle Association", "U.N." of "United Nations"."""
+    """ "NRA" of "National Rifle Association", "U.N." of "United Nations"."""
     letters = re.sub(r"[.\s]", "", short)
     if not (len(letters) >= 2 and letters.isupper() and letters.isalpha()):
         return False
@@ -287,7 +295,7 @@ def is_short_form(short: str, full: str, kind: EntityKind) -> bool:
     "Kansas City" is not "Kansas".
     """
     if kind == EntityKind.PERSON:
-        s, f = _person_tokens(short), _person_tokens(full)
+        s, f = person_tokens(short), person_tokens(full)
         return 0 < len(s) < len(f) and f[-len(s) :] == s
     if kind == EntityKind.ORGANIZATION:
         short_c, full_c = strip_leading_the(normalize_space(short)), strip_leading_the(full)

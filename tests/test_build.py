@@ -1,0 +1,162 @@
+"""The build as a whole: bad input is reported and skipped, --strict stops, the old site survives.
+
+These use extract_entities: false (front matter only) so they need no model and run fast.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from broadsheet.build import build
+from broadsheet.cli import main
+
+NO_NLP = "extract_entities: false\n"
+GOOD = (
+    "---\nheadline: Good story\ndate: 2020-01-02\nbyline: Jane Doe\npeople: [Rand Paul]\n---\n"
+    "Rand Paul spoke.\n"
+)
+
+
+def test_one_broken_article_does_not_stop_the_rest(make_project):
+    project = make_project(
+        {
+            "site.yaml": NO_NLP,
+            "content/good.md": GOOD,
+            "content/broken.md": "---\nheadline: [oops\n---\nbody\n",
+            "content/empty.txt": "",
+            "content/binary.txt": b"\x00\x01\x02PNG",
+        }
+    )
+    result = build(project)
+    errors = {p.path: p for p in result.errors}
+    assert set(errors) == {"content/broken.md", "content/empty.txt", "content/binary.txt"}
+    assert errors["content/broken.md"].line == 2
+    assert "empty" in errors["content/empty.txt"].message
+    assert "binary" in errors["content/binary.txt"].message
+    assert (project / "site" / "articles" / "good" / "index.html").is_file()
+    assert (project / "site" / "people" / "rand-paul" / "index.html").is_file()
+
+
+def test_cli_exit_code_says_something_failed_and_strict_writes_nothing(make_project):
+    project = make_project({"site.yaml": NO_NLP, "content/good.md": GOOD})
+    runner = CliRunner()
+    ok = runner.invoke(main, ["build", "-p", str(project)])
+    assert ok.exit_code == 0, ok.output
+    assert "Built 1 articles" in ok.output
+    before = (project / "site" / "index.html").read_bytes()
+
+    (project / "content" / "broken.md").write_text("---\ndate: 2020-01-01\n---\nNo headline.\n")
+    (project / "content" / "zz-later.md").write_text(GOOD.replace("Good story", "Later"))
+    failed = runner.invoke(main, ["build", "-p", str(project)])
+    assert failed.exit_code == 1
+    assert "content/broken.md:1: error: no headline" in failed.output
+
+    strict = runner.invoke(main, ["build", "--strict", "-p", str(project)])
+    assert strict.exit_code == 1 and "nothing was written" in strict.output
+    # the strict run stopped before writing: the site is the previous (non-strict) build
+    assert (project / "site" / "articles" / "zz-later" / "index.html").is_file()
+    assert before != b""
+
+
+def test_not_a_project_is_a_usage_error(tmp_path: Path):
+    result = CliRunner().invoke(main, ["build", "-p", str(tmp_path)])
+    assert result.exit_code == 2 and "no content/ folder" in result.output
+
+
+def test_drafts_only_with_flag(make_project):
+    project = make_project(
+        {
+            "site.yaml": NO_NLP,
+            "content/d.md": GOOD + "",
+            "content/x.md": "---\nheadline: Secret\ndraft: true\n---\nx\n",
+        }
+    )
+    build(project)
+    assert not (project / "site" / "articles" / "x").exists()
+    build(project, drafts=True)
+    assert (project / "site" / "articles" / "x" / "index.html").is_file()
+
+
+def test_duplicate_slugs_both_kept_and_reported(make_project):
+    project = make_project(
+        {
+            "site.yaml": NO_NLP,
+            "content/a/story.md": GOOD,
+            "content/b/story.md": GOOD.replace("Good story", "Other"),
+        }
+    )
+    result = build(project)
+    assert (project / "site" / "articles" / "story" / "index.html").is_file()
+    assert (project / "site" / "articles" / "story-2" / "index.html").is_file()
+    assert any("already used by content/a/story.md" in p.message for p in result.warnings)
+
+
+def test_raw_text_variants_build(make_project):
+    crlf = (
+        "\ufeff\r\n\r\nHeadline A\r\n\r\nBy Jane Doe, ABC News\r\n\r\n2018-08-06\r\n\r\nBody.\r\n"
+    )
+    project = make_project(
+        {
+            "site.yaml": NO_NLP,
+            "content/crlf.txt": crlf.encode("utf-8"),
+            "content/latin1.txt": "Caf\xe9 story\n\nJune 1, 2019\n\nBody caf\xe9.".encode(
+                "latin-1"
+            ),
+        }
+    )
+    result = build(project)
+    assert result.errors == []
+    assert any(p.path == "content/latin1.txt" and "UTF-8" in p.message for p in result.warnings)
+    html = (project / "site" / "articles" / "crlf" / "index.html").read_text()
+    assert '<h1 class="headline">Headline A</h1>' in html and "Jane Doe" in html
+    assert '<time datetime="2018-08-06">' in html
+
+
+def test_content_is_escaped_everywhere(make_project):
+    evil = '<script>alert(1)</script>"><img src=x onerror=alert(2)>'
+    project = make_project(
+        {
+            "site.yaml": NO_NLP + "title: 'T <b>x</b>'\n",
+            "content/e.md": f"---\nheadline: '{evil}'\nbyline: '{evil}'\npeople: ['{evil}']\n"
+            f"summary: '{evil}'\n---\nbody <script>alert(3)</script>\n",
+        }
+    )
+    build(project)
+    for file in (project / "site").rglob("*.html"):
+        text = file.read_text()
+        assert "<script>alert" not in text and "<img src=x" not in text, file
+        assert "<b>x</b>" not in text
+
+
+def test_project_templates_override_the_theme_file_by_file(make_project):
+    project = make_project(
+        {
+            "site.yaml": NO_NLP,
+            "content/g.md": GOOD,
+            "templates/article.html": "{{ article.headline }} OVERRIDDEN\n",
+            "templates/static/extra.css": "body{}",
+        }
+    )
+    build(project)
+    assert (project / "site/articles/g/index.html").read_text() == "Good story OVERRIDDEN\n"
+    assert "<main" in (project / "site/index.html").read_text()  # others from the default theme
+    assert (project / "site/static/style.css").is_file()
+    assert (project / "site/static/extra.css").is_file()
+
+
+def test_build_py_is_broadsheet_build(make_project, tmp_path: Path):
+    from conftest import REPO
+
+    project = make_project({"site.yaml": NO_NLP, "content/g.md": GOOD})
+    run = subprocess.run(
+        [sys.executable, str(REPO / "build.py"), "--project", str(project)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert run.returncode == 0, run.stderr
+    assert (project / "site" / "articles" / "g" / "index.html").is_file()

@@ -1,0 +1,197 @@
+"""Resolution within an article and across the archive, on hand-made mentions (no model)."""
+
+import datetime as dt
+
+from broadsheet.model import Article, EntityKind, Mention
+from broadsheet.registry import Registry, parse_registry
+from broadsheet.resolve import ArticleInput, article_entities, resolve_archive
+
+P, ORG, L = EntityKind.PERSON, EntityKind.ORGANIZATION, EntityKind.PLACE
+NO_REGISTRY = Registry()
+
+
+def article(slug: str, declared=None, day: int = 1, bylines=("Jane Doe",)) -> Article:
+    return Article(
+        f"content/{slug}.md",
+        slug,
+        slug,
+        slug.title(),
+        bylines,
+        dt.date(2020, 1, day),
+        None,
+        "",
+        False,
+        "",
+        declared or {},
+    )
+
+
+def mentions(text: str, *found: tuple[str, str, EntityKind]) -> list[Mention]:
+    """(surface, name, kind) → mentions at each surface's next occurrence in text."""
+    out, pos = [], 0
+    for surface, name, kind in found:
+        start = text.index(surface, pos)
+        out.append(Mention(start, start + len(surface), surface, name, kind, 0, len(text)))
+        pos = start + 1
+    return out
+
+
+def entities(text, found, declared=None, registry=NO_REGISTRY):
+    return article_entities(article("a", declared), text, mentions(text, *found), registry)
+
+
+def test_extracted_entities_in_first_mention_order():
+    text = "Rand Paul went to Moscow. Paul met the Cato Institute."
+    got = entities(
+        text,
+        [
+            ("Rand Paul", "Rand Paul", P),
+            ("Moscow", "Moscow", L),
+            ("Paul", "Rand Paul", P),
+            ("Cato Institute", "Cato Institute", ORG),
+        ],
+    )
+    assert [(e.name, e.kind, len(e.mentions)) for e in got] == [
+        ("Rand Paul", P, 2),
+        ("Moscow", L, 1),
+        ("Cato Institute", ORG, 1),
+    ]
+
+
+def test_front_matter_list_is_complete_for_its_kind():
+    text = "Rand Paul and Peter Goettler went to Moscow."
+    got = entities(
+        text,
+        [
+            ("Rand Paul", "Rand Paul", P),
+            ("Peter Goettler", "Peter Goettler", P),
+            ("Moscow", "Moscow", L),
+        ],
+        declared={"people": ("Rand Paul",)},
+    )
+    assert [(e.name, e.declared) for e in got] == [("Rand Paul", True), ("Moscow", False)]
+
+
+def test_front_matter_kind_beats_the_model_and_missing_names_are_found_in_text():
+    text = "Phillip Huffines met the Federation Council. Huffines spoke."
+    got = entities(
+        text,
+        [("Phillip Huffines", "Phillip Huffines", ORG)],
+        declared={"people": ("Phillip Huffines",), "organizations": ("Federation Council",)},
+    )
+    by_name = {e.name: e for e in got}
+    assert by_name["Phillip Huffines"].kind == P
+    council = by_name["Federation Council"]
+    assert council.kind == ORG and [m.text for m in council.mentions] == ["Federation Council"]
+
+
+def test_short_form_joins_a_declared_full_name():
+    text = "Rand Paul spoke. Paul left."
+    got = entities(text, [("Paul", "Paul", P)], declared={"people": ("Rand Paul",)})
+    assert [(e.name, [m.text for m in e.mentions]) for e in got] == [("Rand Paul", ["Paul"])]
+
+
+def test_registry_alias_merge_rename_and_ignore():
+    registry, problems = parse_registry(
+        "entities:\n"
+        "  - name: Rand Paul\n    kind: person\n    aliases: [Randal Paul, Sen. Paul]\n"
+        "  - name: National Rifle Association\n    kind: organization\n    aliases: [NRA]\n"
+        "ignore: [Kremlin]\n"
+    )
+    assert problems == []
+    text = "Randal Paul and the NRA met in the Kremlin."
+    got = entities(
+        text,
+        [("Randal Paul", "Randal Paul", P), ("NRA", "NRA", L), ("Kremlin", "Kremlin", ORG)],
+        registry=registry,
+    )
+    assert [(e.name, e.kind) for e in got] == [
+        ("Rand Paul", P),
+        ("National Rifle Association", ORG),
+    ]
+
+
+def _archive(*arts, registry=NO_REGISTRY):
+    inputs = [ArticleInput(a, t, article_entities(a, t, m, registry)) for a, t, m in arts]
+    return resolve_archive(inputs, registry)
+
+
+def test_same_person_across_articles_is_one_entity_and_lone_surname_joins_it():
+    t1, t2 = "Sen. Rand Paul spoke.", "Paul spoke again."
+    archive, _ = _archive(
+        (article("one", day=1), t1, mentions(t1, ("Rand Paul", "Rand Paul", P))),
+        (article("two", day=2), t2, mentions(t2, ("Paul", "Paul", P))),
+    )
+    assert list(archive.entities) == ["person/rand-paul"]
+    assert [it.entities for it in archive.articles] == [
+        ("person/rand-paul",),
+        ("person/rand-paul",),
+    ]
+    assert [it.article.slug for it in archive.articles] == ["two", "one"]  # newest first
+
+
+def test_people_sharing_a_surname_are_not_merged_and_an_ambiguous_surname_is_not_linked():
+    t1, t2, t3 = "Rand Paul spoke.", "Ron Paul spoke.", "Paul spoke."
+    archive, problems = _archive(
+        (article("one"), t1, mentions(t1, ("Rand Paul", "Rand Paul", P))),
+        (article("two"), t2, mentions(t2, ("Ron Paul", "Ron Paul", P))),
+        (article("three"), t3, mentions(t3, ("Paul", "Paul", P))),
+    )
+    assert sorted(archive.entities) == ["person/rand-paul", "person/ron-paul"]
+    three = next(it for it in archive.articles if it.article.slug == "three")
+    assert three.entities == () and three.mentions == ()
+    assert any("left unlinked" in p.message for p in problems)
+
+
+def test_one_type_per_entity_across_the_archive():
+    t = "Trump spoke."
+    archive, _ = _archive(
+        (article("a"), t, mentions(t, ("Trump", "Trump", ORG))),
+        (article("b"), t, mentions(t, ("Trump", "Trump", P))),
+        (article("c"), t, mentions(t, ("Trump", "Trump", P))),
+    )
+    assert [e.kind for e in archive.entities.values()] == [P]
+
+
+def test_editor_kind_beats_any_number_of_guesses():
+    t = "Georgia spoke."
+    arts = [(article(f"g{i}"), t, mentions(t, ("Georgia", "Georgia", L))) for i in range(5)]
+    arts.append((article("x", {"people": ("Georgia",)}), t, []))
+    archive, _ = _archive(*arts)
+    assert [e.key for e in archive.entities.values()] == ["person/georgia"]
+
+
+def test_case_and_accent_variants_are_one_entity():
+    t1, t2 = "José Núñez spoke.", "Jose Nunez spoke."
+    archive, _ = _archive(
+        (article("a"), t1, mentions(t1, ("José Núñez", "José Núñez", P))),
+        (article("b"), t2, mentions(t2, ("Jose Nunez", "Jose Nunez", P))),
+    )
+    assert len(archive.entities) == 1
+
+
+def test_slug_collisions_get_distinct_urls_and_a_warning():
+    t1, t2 = "A.B.C. here.", "ABC here."
+    archive, problems = _archive(
+        (article("a"), t1, mentions(t1, ("A.B.C.", "A.B.C.", ORG))),
+        (article("b"), t2, mentions(t2, ("ABC", "ABC", ORG))),
+    )
+    slugs = sorted(e.slug for e in archive.entities.values())
+    assert len(slugs) == len(set(slugs))
+    if len(slugs) == 2:
+        assert any("share the URL slug" in p.message for p in problems)
+
+
+def test_name_with_no_latin_letters_still_gets_a_stable_slug():
+    t = "«—» spoke."
+    archive, _ = _archive((article("a", {"organizations": ("«—»",)}), t, []))
+    (entity,) = archive.entities.values()
+    assert entity.slug.startswith("organization-") and len(entity.slug) > 13
+
+
+def test_bylines_become_authors():
+    archive, _ = _archive(
+        (article("a", bylines=("Jane Doe", "John Roe")), "", []),
+        (article("b", bylines=("jane doe",)), "", []),
+    )
+    assert sorted(archive.authors) == ["jane-doe", "john-roe"]
