@@ -4,6 +4,8 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
+AXE    := tests/browser/node_modules/axe-core/axe.min.js
+
 .PHONY: install site test lint format clean
 
 $(BIN)/python:
@@ -25,7 +27,12 @@ site: install
 lint: install
 	$(BIN)/ruff check src tests build.py
 
-test: install lint
+# axe-core for the accessibility checks in the browser tests (npm, pinned in package-lock.json).
+$(AXE): tests/browser/package.json tests/browser/package-lock.json
+	npm ci --prefix tests/browser --no-audit --no-fund --silent
+	touch $@
+
+test: install lint $(AXE)
 	$(BIN)/python -m pytest
 
 format: install

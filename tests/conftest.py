@@ -7,9 +7,7 @@ from pathlib import Path
 
 import pytest
 
-REPO = Path(__file__).resolve().parents[1]
-SHARED = REPO.parent / "shared"
-SEED = SHARED / "seed" / "rand-paul-moscow.txt"
+from paths import REPO, SEED
 
 
 @pytest.fixture(scope="session")

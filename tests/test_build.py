@@ -149,7 +149,7 @@ def test_project_templates_override_the_theme_file_by_file(make_project):
 
 
 def test_build_py_is_broadsheet_build(make_project, tmp_path: Path):
-    from conftest import REPO
+    from paths import REPO
 
     project = make_project({"site.yaml": NO_NLP, "content/g.md": GOOD})
     run = subprocess.run(

@@ -50,7 +50,7 @@ def _files(site: Path) -> dict[str, bytes]:
 
 @pytest.mark.slow
 def test_ingest_then_build_equals_building_the_raw_file(tmp_path: Path, nlp, seed_text):
-    from conftest import SEED
+    from paths import SEED
 
     raw = tmp_path / "raw"
     (raw / "content").mkdir(parents=True)
@@ -76,7 +76,7 @@ def test_ingest_then_build_equals_building_the_raw_file(tmp_path: Path, nlp, see
 
 @pytest.mark.slow
 def test_ingest_never_overwrites_and_only_adds_missing_keys(tmp_path: Path, nlp, seed_text):
-    from conftest import SEED
+    from paths import SEED
 
     project = tmp_path / "p"
     (project / "content").mkdir(parents=True)

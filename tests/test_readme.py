@@ -2,7 +2,7 @@
 
 from broadsheet.config import Config, field_docs
 from broadsheet.frontmatter import KEYS
-from conftest import REPO
+from paths import REPO
 
 README = (REPO / "README.md").read_text(encoding="utf-8")
 

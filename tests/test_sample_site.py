@@ -17,7 +17,7 @@ pytestmark = pytest.mark.slow
 def sample(tmp_path_factory, nlp):
     import shutil
 
-    from conftest import REPO
+    from paths import REPO
 
     project = tmp_path_factory.mktemp("sample")
     for name in ("content", "data"):

@@ -57,7 +57,7 @@ SHORT_FORMS = {
 
 @pytest.fixture(scope="module")
 def seed_site(tmp_path_factory, nlp) -> Path:
-    from conftest import SEED
+    from paths import SEED
 
     if not SEED.is_file():
         pytest.skip(f"seed article not found at {SEED}")

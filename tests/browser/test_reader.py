@@ -1,0 +1,119 @@
+"""What readers see, in a real browser: pages, links, pagination, dark mode, accessibility."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from browserkit import AXE, SCREENSHOTS
+
+pytestmark = pytest.mark.browser
+
+READER_PAGES = [
+    "",
+    "articles/rand-paul-moscow/",
+    "people/rand-paul/",
+    "people/",
+    "archive/",
+    "organizations/halden-general-hospital-trust/",
+    "page/2/",
+]
+
+
+def visit(page, site_url: str, path: str):
+    response = page.goto(site_url + path)
+    assert response is not None and response.ok, path
+    return response
+
+
+def test_home_lists_the_latest_articles(page, site_url):
+    visit(page, site_url, "")
+    assert page.locator(".site-title").inner_text() == "The Broadsheet Sample Archive"
+    assert page.locator(".card").count() == 3
+    assert page.errors == [] and page.outside == []
+
+
+def test_article_links_mentions_to_entity_pages(page, site_url):
+    visit(page, site_url, "articles/rand-paul-moscow/")
+    assert page.locator("h1.headline").inner_text().startswith("Sen. Rand Paul meets")
+    assert page.locator("time").first.get_attribute("datetime") == "2018-08-06"
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "article.png"))
+    page.locator(".body a.mention", has_text="Kosachev").first.click()
+    page.wait_for_load_state()
+    assert page.url.endswith("/people/konstantin-kosachev/")
+    assert page.locator("h1").inner_text() == "Konstantin Kosachev"
+    assert page.errors == [] and page.outside == []
+
+
+def test_person_page_lists_every_article(page, site_url):
+    visit(page, site_url, "people/elena-marsh/")
+    cards = page.locator(".mentions .card")
+    assert cards.count() == 4
+    page.screenshot(path=str(SCREENSHOTS / "person.png"))
+    cards.first.locator("h2 a").click()
+    page.wait_for_load_state()
+    assert (
+        "/articles/" in page.url and page.locator(".body a.mention", has_text="Marsh").count() >= 1
+    )
+
+
+def test_pagination_has_stable_urls(page, site_url):
+    visit(page, site_url, "")
+    page.get_by_role("link", name="Older →").click()
+    page.wait_for_load_state()
+    assert page.url == site_url + "page/2/"
+    assert "Page 2 of" in page.locator(".pagination").inner_text()
+    page.get_by_role("link", name="← Newer").click()
+    page.wait_for_load_state()
+    assert page.url == site_url
+
+
+def _background(page) -> str:
+    return page.evaluate("getComputedStyle(document.body).backgroundColor")
+
+
+def test_dark_mode_follows_the_readers_setting(page, site_url):
+    page.emulate_media(color_scheme="light")
+    visit(page, site_url, "articles/rand-paul-moscow/")
+    light = _background(page)
+    page.emulate_media(color_scheme="dark")
+    dark = _background(page)
+    assert light != dark
+    channels = [int(c) for c in dark[dark.index("(") + 1 : -1].split(",")[:3]]
+    assert max(channels) < 60  # a dark background, not just a different one
+
+
+def test_keyboard_users_can_skip_to_content(page, site_url):
+    visit(page, site_url, "articles/rand-paul-moscow/")
+    page.keyboard.press("Tab")
+    focused = page.evaluate("document.activeElement.textContent")
+    assert focused == "Skip to content"
+
+
+def test_pages_work_with_javascript_off(browser, site_url):
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(site_url + "people/rand-paul/")
+    page.locator(".mentions .card h2 a").first.click()
+    page.wait_for_load_state()
+    assert page.locator("h1.headline").count() == 1
+    context.close()
+
+
+@pytest.mark.parametrize("path", READER_PAGES)
+def test_no_serious_accessibility_violations(page, site_url, path):
+    if not AXE.is_file():
+        pytest.fail(f"axe-core not installed at {AXE}: npm ci --prefix tests/browser")
+    for scheme in ("light", "dark"):
+        page.emulate_media(color_scheme=scheme)
+        visit(page, site_url, path)
+        page.add_script_tag(path=str(AXE))
+        result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
+        bad = [
+            {"id": v["id"], "impact": v["impact"], "nodes": len(v["nodes"])}
+            for v in result["violations"]
+            if v["impact"] in ("serious", "critical")
+        ]
+        assert bad == [], f"{path} ({scheme}): {json.dumps(bad)}"
+    assert page.errors == [] and page.outside == []
