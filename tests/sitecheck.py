@@ -40,3 +40,22 @@ def section_names(site: Path, section: str) -> dict[str, str]:
         soup = BeautifulSoup(index.read_text(encoding="utf-8"), "html.parser")
         names[soup.h1.get_text(strip=True)] = index.parent.name
     return names
+
+
+#: Pagefind writes its filter and metadata indexes in an arbitrary order (upstream issue
+#: Pagefind/pagefind#638: fragments are stable since 1.3, these are not). Everything else a build
+#: writes, including Pagefind's fragments, must be byte-identical for the same input.
+UNSTABLE_SEARCH_FILES = ("pagefind/filter/", "pagefind/pagefind-entry.json")
+
+
+def site_files(site: Path) -> dict[str, bytes]:
+    """Every file of a built site that must be reproducible, by relative path."""
+    files = {}
+    for path in sorted(site.rglob("*")):
+        rel = path.relative_to(site).as_posix()
+        if not path.is_file() or rel.startswith(UNSTABLE_SEARCH_FILES) or rel.endswith(
+            ".pf_meta"
+        ):
+            continue
+        files[rel] = path.read_bytes()
+    return files

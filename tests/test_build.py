@@ -113,7 +113,7 @@ def test_raw_text_variants_build(make_project):
     assert any(p.path == "content/latin1.txt" and "UTF-8" in p.message for p in result.warnings)
     html = (project / "site" / "articles" / "crlf" / "index.html").read_text()
     assert '<h1 class="headline">Headline A</h1>' in html and "Jane Doe" in html
-    assert '<time datetime="2018-08-06">' in html
+    assert '<time datetime="2018-08-06"' in html
 
 
 def test_content_is_escaped_everywhere(make_project):

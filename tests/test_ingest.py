@@ -14,6 +14,7 @@ from broadsheet.cli import main
 from broadsheet.frontmatter import split
 from broadsheet.ingest import markdown_escape
 from broadsheet.parse import markdown_to_html
+from sitecheck import site_files
 
 TRICKY = [
     "Plain words.",
@@ -40,14 +41,6 @@ def test_markdown_escape_renders_back_to_the_same_text(text):
     assert got == expected
 
 
-def _files(site: Path) -> dict[str, bytes]:
-    return {
-        p.relative_to(site).as_posix(): p.read_bytes()
-        for p in sorted(site.rglob("*"))
-        if p.is_file()
-    }
-
-
 @pytest.mark.slow
 def test_ingest_then_build_equals_building_the_raw_file(tmp_path: Path, nlp, seed_text):
     from paths import SEED
@@ -71,7 +64,7 @@ def test_ingest_then_build_equals_building_the_raw_file(tmp_path: Path, nlp, see
     assert "Moscow" in doc.meta["places"]
     assert doc.meta["slug"] == "rand-paul-moscow"
     build(md, nlp=nlp)
-    assert _files(md / "site") == _files(raw / "site")
+    assert site_files(md / "site") == site_files(raw / "site")
 
 
 @pytest.mark.slow

@@ -35,3 +35,53 @@ def test_people_sort_by_surname_others_ignore_the():
         ["Rand Paul", "Vladimir Putin", "Maria Butina"], key=lambda n: sort_key(n, "person")
     ) == ["Maria Butina", "Rand Paul", "Vladimir Putin"]
     assert sort_key("The Cato Institute", "organization") == "cato institute"
+
+
+def test_feed_sitemap_and_404_urls_are_fixed():
+    from broadsheet.plan import NOT_FOUND_URL, ROBOTS_URL, feed_url, sitemap_url
+
+    assert feed_url("") == "feed.xml"
+    assert feed_url("people/rand-paul/") == "people/rand-paul/feed.xml"
+    assert output_path(feed_url("authors/jane-doe/")) == "authors/jane-doe/feed.xml"
+    assert (sitemap_url(), sitemap_url(2)) == ("sitemap.xml", "sitemap-2.xml")
+    assert (ROBOTS_URL, NOT_FOUND_URL) == ("robots.txt", "404.html")
+    assert output_path(NOT_FOUND_URL) == "404.html"
+
+
+def test_machine_links_are_absolute_with_base_url_and_relative_without():
+    from broadsheet.config import Config
+    from broadsheet.plan import link_from
+
+    bare, based = Config(), Config(base_url="https://x.example/news")
+    assert link_from(bare, "people/a/feed.xml", "articles/b/") == "../../articles/b/"
+    assert link_from(bare, "feed.xml", "articles/b/") == "articles/b/"
+    assert link_from(based, "people/a/feed.xml", "articles/b/") == (
+        "https://x.example/news/articles/b/"
+    )
+
+
+def test_discovery_pages_split_the_sitemap_but_keep_its_address(monkeypatch):
+    from broadsheet import discovery
+    from broadsheet.config import Config
+    from broadsheet.plan import discovery_pages
+
+    pages = [(f"p{i}/", None) for i in range(5)]
+    assert [p.url for p in discovery_pages(pages, Config())] == ["robots.txt"]
+    based = Config(base_url="https://x.example/")
+    [sitemap, robots] = discovery_pages(pages, based)
+    assert sitemap.url == "sitemap.xml" and sitemap.format == "sitemap"
+    assert [u.loc for u in sitemap.data] == [f"https://x.example/p{i}/" for i in range(5)]
+    assert "Sitemap: https://x.example/sitemap.xml" in robots.data
+    monkeypatch.setattr(discovery, "MAX_URLS", 2)
+    split = list(discovery_pages(pages, based))
+    assert [p.url for p in split] == [
+        "sitemap-1.xml",
+        "sitemap-2.xml",
+        "sitemap-3.xml",
+        "sitemap.xml",
+        "robots.txt",
+    ]
+    assert split[3].format == "sitemap-index"
+    assert [u.loc for u in split[3].data] == [
+        f"https://x.example/sitemap-{n}.xml" for n in (1, 2, 3)
+    ]

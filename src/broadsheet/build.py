@@ -9,7 +9,7 @@ from __future__ import annotations
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -17,15 +17,18 @@ from broadsheet.bodytext import body_text
 from broadsheet.cache import CACHE_DIR, ExtractionCache
 from broadsheet.config import Config, load_config
 from broadsheet.load import load_sources
-from broadsheet.model import Article, Mention, Problem, SourceError
+from broadsheet.model import Archive, Article, Mention, Problem, SourceError
 from broadsheet.parse import parse_source
 from broadsheet.plan import Page, plan_site
 from broadsheet.registry import Registry, load_registry
 from broadsheet.render import make_environment, render_page, static_files
 from broadsheet.resolve import ArticleInput, article_entities, resolve_archive
+from broadsheet.search import build_search_index
 from broadsheet.write import check_output_dir, write_tree
 
 Reporter = Callable[[Problem], None]
+#: progress(stage, done, total): "extract" counts articles sent to the model, "render" pages.
+Progress = Callable[[str, int, int], None]
 
 
 class BuildFailed(Exception):
@@ -45,6 +48,9 @@ class BuildResult:
     bytes: int
     problems: tuple[Problem, ...]
     seconds: float
+    #: the resolved archive and each article's entities (for `broadsheet check`)
+    archive: Archive | None = field(default=None, repr=False, compare=False)
+    inputs: tuple[ArticleInput, ...] = field(default=(), repr=False, compare=False)
 
     @property
     def errors(self) -> list[Problem]:
@@ -113,7 +119,11 @@ def unique_slugs(articles: Sequence[Article]) -> tuple[list[Article], list[Probl
 
 
 def extract_all(
-    texts: Sequence[str], config: Config, project: Path, nlp: Any = None
+    texts: Sequence[str],
+    config: Config,
+    project: Path,
+    nlp: Any = None,
+    progress: Progress | None = None,
 ) -> list[tuple[Mention, ...]]:
     """Mentions for every text, from the cache where possible; the model loads only on a miss."""
     if not config.extract_entities:
@@ -132,12 +142,36 @@ def extract_all(
         results[i] = cache.get(text)
     missing = [i for i, r in enumerate(results) if r is None]
     if missing:
+        if progress:
+            progress("extract", 0, len(missing))
         nlp = nlp or extract.load_pipeline(config.spacy_model)
-        found = extract.extract_mentions([texts[i] for i in missing], nlp)
-        for i, mentions in zip(missing, found, strict=True):
-            results[i] = mentions
-            cache.put(texts[i], mentions)
+        # In chunks only to report progress between them (whole batches of extract_mentions').
+        step = PROGRESS_CHUNK if progress else len(missing)
+        for done in range(0, len(missing), step):
+            chunk = missing[done : done + step]
+            found = extract.extract_mentions([texts[i] for i in chunk], nlp)
+            for i, mentions in zip(chunk, found, strict=True):
+                results[i] = mentions
+                cache.put(texts[i], mentions)
+            if progress:
+                progress("extract", done + len(chunk), len(missing))
     return [r or () for r in results]
+
+
+#: Articles per extraction chunk when progress is reported.
+PROGRESS_CHUNK = 64
+
+
+def _reporting(pages: Iterator[Page], progress: Progress | None) -> Iterator[Page]:
+    """The pages, reporting progress("render", done, total) as each is taken."""
+    if progress is None:
+        yield from pages
+        return
+    listed = list(pages)
+    for done, page in enumerate(listed):
+        progress("render", done, len(listed))
+        yield page
+    progress("render", len(listed), len(listed))
 
 
 def render_all(
@@ -158,8 +192,13 @@ def build(
     overrides: dict[str, Any] | None = None,
     reporter: Reporter | None = None,
     nlp: Any = None,
+    progress: Progress | None = None,
 ) -> BuildResult:
-    """Build the archive project at `project` into its output folder."""
+    """Build the archive project at `project` into its output folder.
+
+    `progress(stage, done, total)`, when given, is called as articles are extracted and pages
+    rendered (for a progress bar).
+    """
     started = time.perf_counter()
     project = project.resolve()
     problems = _Problems(reporter, strict)
@@ -180,7 +219,7 @@ def build(
     problems.add(*found)
 
     texts = [body_text(a.body_html).text for a in articles]
-    mentions = extract_all(texts, config, project, nlp)
+    mentions = extract_all(texts, config, project, nlp, progress)
     inputs = [
         ArticleInput(a, t, article_entities(a, t, m, registry))
         for a, t, m in zip(articles, texts, mentions, strict=True)
@@ -189,7 +228,15 @@ def build(
     problems.add(*found)
 
     kinds: Counter[str] = Counter()
-    written = write_tree(render_all(plan_site(archive, config), project, config, kinds), output)
+    pages = _reporting(plan_site(archive, config), progress)
+
+    def index_for_search(staging: Path) -> None:
+        if config.search:
+            index = build_search_index(staging, config.language)
+            if not index.built:
+                problems.add(Problem("(search)", index.message, severity="warning"))
+
+    written = write_tree(render_all(pages, project, config, kinds), output, index_for_search)
     return BuildResult(
         output,
         len(articles),
@@ -198,4 +245,6 @@ def build(
         written.bytes,
         tuple(problems.items),
         time.perf_counter() - started,
+        archive,
+        tuple(inputs),
     )

@@ -65,6 +65,13 @@ class Config:
     related_limit: int = 10
     """How many co-mentioned entities an entity page shows."""
 
+    feed_entries: int = 20
+    """How many of the newest articles each Atom feed (the site's, and each person's,
+    organization's, place's and author's) lists."""
+
+    search: bool = True
+    """Build the Pagefind full-text search index and the /search/ page's index."""
+
     @property
     def zone(self) -> zoneinfo.ZoneInfo:
         return zoneinfo.ZoneInfo(self.timezone)

@@ -2,8 +2,13 @@
 
 Every URL is decided here and nowhere else. URLs are site-relative ("people/rand-paul/", "" for
 home); templates turn them into links relative to the page being rendered, so the site works
-from a sub-path and from file://. The person page's list of articles is built in
-`entity_pages`; the article page's linked body in `article_page`.
+from a sub-path and from file://. The person page's list of articles (with its quotes, chart
+and feed) is built in `entity_pages`; the article page's linked body in `article_page`.
+
+Besides HTML pages and JSON twins (template None, format "json"), the plan holds Atom feeds
+(`feed_url`), sitemap.xml and robots.txt (`discovery_pages`) and 404.html (`not_found_page`);
+render.py writes each by its `format`. Machine-readable links use `link_from`: absolute with
+base_url, else relative to the file they are written in.
 """
 
 from __future__ import annotations
@@ -15,10 +20,14 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from broadsheet import discovery, structured
 from broadsheet.bodytext import Link, body_text, render_html
 from broadsheet.config import Config
 from broadsheet.extract.names import name_key
-from broadsheet.model import Archive, Entity, EntityKind, ResolvedArticle
+from broadsheet.feeds import Feed, FeedAuthor, FeedEntry, article_time, newest_first, tag_uri
+from broadsheet.model import Archive, Author, Entity, EntityKind, ResolvedArticle
+from broadsheet.quotes import Quote, attribute_quotes
+from broadsheet.timeline import ENTITY_MAX_MONTHS, MONTH_NAMES, Timeline, build_timeline
 
 SECTION_TITLES = {
     "people": "People",
@@ -26,20 +35,8 @@ SECTION_TITLES = {
     "places": "Places",
     "authors": "Authors",
 }
-MONTH_NAMES = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
+#: Archive index chart: month by month up to ten years, then year by year.
+ARCHIVE_MAX_MONTHS = 120
 
 
 # ---------------------------------------------------------------- URLs
@@ -71,6 +68,21 @@ def paged_url(url: str, number: int) -> str:
     """Page 1 lives at the list's own URL; later pages at .../page/N/ (stable as lists grow
     from the top only when they are oldest-first, so we keep page 1 = newest, like Hugo)."""
     return url if number == 1 else f"{url}page/{number}/"
+
+
+def feed_url(page_url: str) -> str:
+    """The Atom feed that follows a page: "feed.xml" for home, "people/rand-paul/feed.xml"."""
+    return f"{page_url}feed.xml"
+
+
+def sitemap_url(number: int = 0) -> str:
+    """sitemap.xml (the sitemap, or the index of numbered ones), sitemap-N.xml."""
+    return "sitemap.xml" if number == 0 else f"sitemap-{number}.xml"
+
+
+ROBOTS_URL = "robots.txt"
+NOT_FOUND_URL = "404.html"
+STYLE_URL = "static/style.css"
 
 
 def output_path(url: str) -> str:
@@ -134,13 +146,30 @@ class Pager:
 
 
 @dataclass(frozen=True)
+class Head:
+    """What an HTML page tells browsers, feed readers and search engines in its <head>."""
+
+    description: str = ""  #: meta and og:description; the site's description when empty
+    og_type: str = "website"  #: OpenGraph type: website, article or profile
+    #: the page's own Atom feeds (title, URL), besides the site's, which every page links to
+    feeds: tuple[Ref, ...] = ()
+    structured: tuple[dict[str, Any], ...] = ()  #: schema.org JSON-LD objects
+    meta: tuple[tuple[str, str], ...] = ()  #: more OpenGraph properties (property, content)
+    robots: str = ""  #: <meta name="robots">, e.g. "noindex" on the 404 page
+
+
+@dataclass(frozen=True)
 class Page:
     url: str
     kind: str  #: "home", "article", "person", "organization", "place", "author", "index", ...
     title: str
     template: str | None = None  #: Jinja template; None for data files
     context: dict[str, Any] = field(default_factory=dict)
-    data: Any = None  #: JSON-serialisable payload for data files
+    #: payload for data files: JSON-ready data ("json"), a feeds.Feed ("atom"), sitemap URLs
+    #: ("sitemap", "sitemap-index") or text ("text")
+    data: Any = None
+    format: str = "json"  #: how render.py writes a page without a template
+    head: Head = field(default_factory=Head)
 
     @property
     def output(self) -> str:
@@ -165,6 +194,7 @@ def _listing(
     template: str,
     items: Sequence[Any],
     per_page: int,
+    head: Head | None = None,
     **context: Any,
 ) -> Iterator[Page]:
     chunks = _paginate(items, per_page)
@@ -178,13 +208,35 @@ def _listing(
             page_title,
             template,
             {"items": chunk, "pager": pager, "total": len(items), **context},
+            head=head or Head(),
         )
+
+
+# ---------------------------------------------------------------- links for machines
+
+
+def absolute_url(config: Config, url: str) -> str:
+    """Absolute URL for machine-readable files when base_url is set, else site-relative."""
+    if not config.base_url:
+        return url
+    return config.base_url.rstrip("/") + "/" + url
+
+
+def link_from(config: Config, from_url: str, to_url: str) -> str:
+    """A link in a machine-readable place (feed, JSON-LD): absolute when base_url is set, else
+    relative to the file it is written in (which feed readers and JSON-LD resolve against)."""
+    return absolute_url(config, to_url) if config.base_url else relative_url(from_url, to_url)
+
+
+def _publisher(config: Config, from_url: str) -> dict[str, Any]:
+    return {"@type": "Organization", "name": config.title, "url": link_from(config, from_url, "")}
 
 
 # ---------------------------------------------------------------- pages
 
 
-def article_page(item: ResolvedArticle, archive: Archive) -> Page:
+def article_page(item: ResolvedArticle, archive: Archive, config: Config | None = None) -> Page:
+    config = config or Config()
     a = item.article
     url = article_url(a.slug)
     links = [
@@ -201,6 +253,36 @@ def article_page(item: ResolvedArticle, archive: Archive) -> Page:
     for key in item.entities:
         e = archive.entities[key]
         named[e.kind.plural].append(Ref(e.name, entity_url(e), e.kind.value))
+    when = article_time(a.date, a.published, config.zone) if a.published else None
+    published = when.isoformat() if when else a.date.isoformat() if a.date else ""
+    authors = [archive.authors[s] for s in item.authors]
+    ld = structured.news_article(
+        headline=a.headline,
+        url=link_from(config, url, url),
+        date_published=published,
+        description=a.summary,
+        language=config.language,
+        authors=[
+            structured.thing("author", x.name, link_from(config, url, author_url(x.slug)))
+            for x in authors
+        ],
+        mentions=[
+            structured.thing(e.kind.value, e.name, link_from(config, url, entity_url(e)))
+            for e in (archive.entities[k] for k in item.entities)
+        ],
+        publisher=_publisher(config, url),
+    )
+    meta = []
+    if published:
+        meta.append(("article:published_time", published))
+    if config.base_url:
+        meta += [("article:author", absolute_url(config, author_url(x.slug))) for x in authors]
+    head = Head(
+        description=a.summary,
+        og_type="article",
+        structured=(ld,),
+        meta=tuple(meta),
+    )
     return Page(
         url,
         "article",
@@ -212,6 +294,7 @@ def article_page(item: ResolvedArticle, archive: Archive) -> Page:
             "body_html": body,
             "named": named,
         },
+        head=head,
     )
 
 
@@ -243,20 +326,139 @@ def _prominence(archive: Archive) -> Counter[str]:
     return Counter(m.entity for item in archive.articles for m in item.mentions)
 
 
+def article_quotes(item: ResolvedArticle, archive: Archive) -> list[Quote]:
+    """The quotes in one article attributed to the people it names (see quotes.py)."""
+    people = [m for m in item.mentions if archive.entities[m.entity].kind == EntityKind.PERSON]
+    return attribute_quotes(item.text, people)
+
+
+def _feed(
+    config: Config,
+    archive: Archive,
+    page_url: str,
+    title: str,
+    subtitle: str,
+    items: Sequence[ResolvedArticle],
+) -> Page:
+    """The Atom feed of a page: its newest dated articles (undated ones have no place in it)."""
+    url = feed_url(page_url)
+
+    def link(target: str) -> str:
+        return link_from(config, url, target)
+
+    def ident(target: str) -> str:
+        return absolute_url(config, target) if config.base_url else tag_uri(config.title, target)
+
+    entries = []
+    for it in items:
+        a = it.article
+        when = article_time(a.date, a.published, config.zone)
+        if when is None:
+            continue
+        entries.append(
+            FeedEntry(
+                id=ident(article_url(a.slug)),
+                title=a.headline,
+                link=link(article_url(a.slug)),
+                published=when,
+                summary=a.summary,
+                authors=tuple(
+                    FeedAuthor(archive.authors[s].name, link(author_url(s))) for s in it.authors
+                ),
+                categories=tuple(archive.entities[k].name for k in it.entities),
+            )
+        )
+    feed = Feed(
+        id=ident(url),
+        title=title,
+        link=link(page_url),
+        self_link=link(url),
+        author=config.title,
+        language=config.language,
+        subtitle=subtitle,
+        entries=newest_first(entries, config.feed_entries),
+    )
+    return Page(url, "feed", title, data=feed, format="atom")
+
+
+def _timeline(items: Sequence[ResolvedArticle], lead: str, max_months: int) -> Timeline | None:
+    return build_timeline(
+        [it.article.date for it in items if it.article.date], lead=lead, max_months=max_months
+    )
+
+
+def _subject_pages(
+    archive: Archive,
+    config: Config,
+    subject: Entity | Author,
+    kind: str,
+    url: str,
+    articles: Sequence[ResolvedArticle],
+    items: Sequence[tuple[ArticleCard, Snippet | None, Sequence[Quote]]],
+    related: Sequence[Ref],
+) -> Iterator[Page]:
+    """A person, organization, place or author: the paginated page, its feed, its head."""
+    own_feed = Ref(f"{subject.name} · {config.title}", feed_url(url), "feed")
+    ld = structured.entity(
+        kind=kind,
+        name=subject.name,
+        url=link_from(config, url, url),
+        description=subject.description,
+        same_as=subject.same_as,
+        aliases=subject.aliases,
+    )
+    head = Head(
+        description=subject.description
+        or f"{subject.name}: {len(articles)} article{'' if len(articles) == 1 else 's'}"
+        f" in {config.title}.",
+        og_type="profile" if kind in ("person", "author") else "website",
+        feeds=(own_feed,),
+        structured=(ld,),
+    )
+    lead = "Wrote " if kind == "author" else "Named in "
+    yield from _listing(
+        url,
+        kind,
+        subject.name,
+        "entity.html",
+        items,
+        config.entity_per_page,
+        head,
+        entity=subject,
+        related=related,
+        feed=own_feed,
+        timeline=_timeline(articles, lead, ENTITY_MAX_MONTHS),
+    )
+    subtitle = (
+        f"Articles by {subject.name}" if kind == "author" else (f"Articles naming {subject.name}")
+    )
+    yield _feed(config, archive, url, own_feed.name, subtitle, articles)
+
+
 def entity_pages(archive: Archive, config: Config) -> Iterator[Page]:
     """One page (paginated) per entity: every article naming it, newest first, with the sentence
-    of its first mention, and the entities most often named alongside it."""
+    of its first mention and the quotes attributed to it; the entities most often named
+    alongside it; a chart of its mentions over time; and its Atom feed."""
     mentioned_in: dict[str, list[ResolvedArticle]] = defaultdict(list)
     for item in archive.articles:  # already newest first
         for key in item.entities:
             mentioned_in[key].append(item)
     together = _co_mentions(archive)
     prominence = _prominence(archive)
+    quotes = {it.article.slug: article_quotes(it, archive) for it in archive.articles}
     for key in sorted(archive.entities):
         entity = archive.entities[key]
-        items = [(_card(it, archive), _snippet(it, key)) for it in mentioned_in.get(key, [])]
-        if not items:
+        articles = mentioned_in.get(key, [])
+        if not articles:
             continue
+        items = [
+            (
+                _card(it, archive),
+                _snippet(it, key),
+                tuple(q for q in quotes[it.article.slug] if q.speaker == key),
+            )
+            for it in articles
+        ]
         related = [
             Ref(
                 archive.entities[k].name,
@@ -269,15 +471,8 @@ def entity_pages(archive: Archive, config: Config) -> Iterator[Page]:
                 key=lambda kv: (-kv[1], -prominence[kv[0]], archive.entities[kv[0]].name),
             )
         ][: config.related_limit]
-        yield from _listing(
-            entity_url(entity),
-            entity.kind.value,
-            entity.name,
-            "entity.html",
-            items,
-            config.entity_per_page,
-            entity=entity,
-            related=related,
+        yield from _subject_pages(
+            archive, config, entity, entity.kind.value, entity_url(entity), articles, items, related
         )
 
 
@@ -288,16 +483,10 @@ def author_pages(archive: Archive, config: Config) -> Iterator[Page]:
             by_author[slug].append(item)
     for slug in sorted(by_author):
         author = archive.authors[slug]
-        items = [(_card(it, archive), None) for it in by_author[slug]]
-        yield from _listing(
-            author_url(slug),
-            "author",
-            author.name,
-            "entity.html",
-            items,
-            config.entity_per_page,
-            entity=author,
-            related=[],
+        articles = by_author[slug]
+        items = [(_card(it, archive), None, ()) for it in articles]
+        yield from _subject_pages(
+            archive, config, author, "author", author_url(slug), articles, items, []
         )
 
 
@@ -372,7 +561,11 @@ def archive_pages(archive: Archive, config: Config) -> Iterator[Page]:
         "archive",
         "Archive",
         "archive_index.html",
-        {"years": overview, "undated": undated},
+        {
+            "years": overview,
+            "undated": undated,
+            "timeline": _timeline(archive.articles, "", ARCHIVE_MAX_MONTHS),
+        },
     )
     for year in years:
         items = [
@@ -401,13 +594,6 @@ def archive_pages(archive: Archive, config: Config) -> Iterator[Page]:
             config.per_page,
             months=[],
         )
-
-
-def absolute_url(config: Config, url: str) -> str:
-    """Absolute URL for machine-readable files when base_url is set, else site-relative."""
-    if not config.base_url:
-        return url
-    return config.base_url.rstrip("/") + "/" + url
 
 
 def api_pages(archive: Archive, config: Config) -> Iterator[Page]:
@@ -452,14 +638,90 @@ def api_pages(archive: Archive, config: Config) -> Iterator[Page]:
         yield Page(f"api/{kind.plural}.json", "api", SECTION_TITLES[kind.plural], data=rows)
 
 
-def plan_site(archive: Archive, config: Config) -> Iterator[Page]:
-    """Every page of the site, in a fixed order."""
+def home_pages(archive: Archive, config: Config) -> Iterator[Page]:
+    """The latest articles (paginated) and the site's Atom feed."""
     cards = [_card(it, archive) for it in archive.articles]
-    yield from _listing("", "home", config.title, "list.html", cards, config.per_page, months=[])
+    ld = structured.website(
+        name=config.title,
+        url=link_from(config, "", ""),
+        description=config.description,
+        language=config.language,
+    )
+    head = Head(structured=(ld,))
+    yield from _listing(
+        "", "home", config.title, "list.html", cards, config.per_page, head, months=[]
+    )
+    yield _feed(config, archive, "", config.title, config.description, archive.articles)
+
+
+SEARCH_URL = "search/"
+
+
+def search_page(config: Config) -> Page:
+    """/search/: Pagefind's UI over the index the build writes to pagefind/ (search.py)."""
+    return Page(SEARCH_URL, "search", "Search", "search.html", {"enabled": config.search})
+
+
+def not_found_page(config: Config) -> Page:
+    """404.html: served by hosts for any missing URL, at any depth, so its links cannot be
+    relative to where it sits. With base_url they are absolute; without, the page carries
+    <base href="/"> (the site is assumed to be served from the domain root)."""
+    return Page(
+        NOT_FOUND_URL,
+        "404",
+        "Page not found",
+        "404.html",
+        {"absolute_links": bool(config.base_url), "base_href": "" if config.base_url else "/"},
+        head=Head(robots="noindex"),
+    )
+
+
+def _lastmod(page: Page) -> date | None:
+    article = page.context.get("article")
+    return article.date if article is not None else None
+
+
+def discovery_pages(pages: Sequence[tuple[str, date | None]], config: Config) -> Iterator[Page]:
+    """sitemap.xml and robots.txt, from the (URL, last modified) of every HTML page to list.
+
+    The sitemap needs absolute URLs, so it is planned only with base_url; past
+    discovery.MAX_URLS it becomes an index of numbered sitemaps (its own address stays)."""
+    sitemap: str | None = None
+    if config.base_url:
+        urls = [discovery.SitemapUrl(absolute_url(config, url), day) for url, day in pages]
+        parts = discovery.chunks(urls)
+        if len(parts) == 1:
+            yield Page(sitemap_url(), "sitemap", "Sitemap", data=urls, format="sitemap")
+        else:
+            index = []
+            for n, part in enumerate(parts, 1):
+                yield Page(sitemap_url(n), "sitemap", f"Sitemap {n}", data=part, format="sitemap")
+                newest = max((u.lastmod for u in part if u.lastmod), default=None)
+                index.append(discovery.SitemapUrl(absolute_url(config, sitemap_url(n)), newest))
+            yield Page(sitemap_url(), "sitemap", "Sitemaps", data=index, format="sitemap-index")
+        sitemap = absolute_url(config, sitemap_url())
+    robots = discovery.robots_txt(sitemap)
+    yield Page(ROBOTS_URL, "robots", "robots.txt", data=robots, format="text")
+
+
+def plan_site(archive: Archive, config: Config) -> Iterator[Page]:
+    """Every page of the site, in a fixed order; the sitemap lists the HTML pages (but 404)."""
+    listed: list[tuple[str, date | None]] = []
+    for page in _content_pages(archive, config):
+        if page.template is not None and page.url != NOT_FOUND_URL:
+            listed.append((page.url, _lastmod(page)))
+        yield page
+    yield from discovery_pages(listed, config)
+
+
+def _content_pages(archive: Archive, config: Config) -> Iterator[Page]:
+    yield from home_pages(archive, config)
     for item in archive.articles:
-        yield article_page(item, archive)
+        yield article_page(item, archive, config)
     yield from entity_pages(archive, config)
     yield from author_pages(archive, config)
     yield from index_pages(archive)
     yield from archive_pages(archive, config)
     yield from api_pages(archive, config)
+    yield search_page(config)
+    yield not_found_page(config)

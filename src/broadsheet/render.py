@@ -16,8 +16,19 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
+from broadsheet import discovery
 from broadsheet.config import Config
-from broadsheet.plan import MONTH_NAMES, SECTION_TITLES, Page, absolute_url, relative_url
+from broadsheet.feeds import atom_bytes
+from broadsheet.plan import (
+    MONTH_NAMES,
+    SECTION_TITLES,
+    STYLE_URL,
+    Page,
+    absolute_url,
+    feed_url,
+    relative_url,
+)
+from broadsheet.structured import to_script_json
 
 THEME_PACKAGE_DIR = "theme"
 
@@ -56,8 +67,24 @@ def iso_date(value: dt.date | dt.datetime | None) -> str:
     return value.isoformat()
 
 
+def month_year(value: dt.date | None) -> str:
+    """ "August 2018"."""
+    return "" if value is None else f"{MONTH_NAMES[value.month - 1]} {value.year}"
+
+
+def jsonld(value: Any) -> Markup:
+    """JSON-LD for a <script type="application/ld+json"> element. Safe to mark up: `<`, `>` and
+    `&` are written as JSON escapes (structured.to_script_json), so no string in it can end
+    the script element, whatever the content holds."""
+    return Markup(to_script_json(value))
+
+
 @jinja2.pass_context
 def _url(ctx: jinja2.runtime.Context, target: str) -> str:
+    """A link to a site-relative URL: relative to the page being rendered, or absolute on pages
+    served from any path (the 404 page) when base_url is set."""
+    if ctx.get("absolute_links"):
+        return absolute_url(ctx["site"], target)
     return relative_url(ctx["page"].url, target)
 
 
@@ -70,25 +97,47 @@ def make_environment(project: Path, config: Config) -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.globals.update(url=_url, site=config, sections=SECTION_TITLES)
-    env.filters.update(format_date=format_date, iso_date=iso_date)
+    env.globals.update(
+        url=_url,
+        site=config,
+        sections=SECTION_TITLES,
+        site_feed=feed_url(""),
+        stylesheet=STYLE_URL,
+    )
+    env.filters.update(
+        format_date=format_date, iso_date=iso_date, month_year=month_year, jsonld=jsonld
+    )
     return env
 
 
 def render_page(page: Page, env: jinja2.Environment, config: Config) -> bytes:
     """One planned page → the bytes of its file."""
     if page.template is None:
-        text = json.dumps(page.data, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
-        return text.encode("utf-8")
+        return render_data(page)
     template = env.get_template(page.template)
     context: dict[str, Any] = dict(page.context)
     if "body_html" in context:
         # Built by bodytext from sanitised HTML with every text node escaped.
         context["body_html"] = Markup(context["body_html"])
-    html = template.render(
-        page=page, canonical=absolute_url(config, page.url) if config.base_url else "", **context
-    )
+    canonical = absolute_url(config, page.url) if config.base_url and page.kind != "404" else ""
+    html = template.render(page=page, head=page.head, canonical=canonical, **context)
     return html.encode("utf-8")
+
+
+def render_data(page: Page) -> bytes:
+    """A page without a template: JSON, an Atom feed, a sitemap or plain text."""
+    if page.format == "json":
+        text = json.dumps(page.data, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+        return text.encode("utf-8")
+    if page.format == "atom":
+        return atom_bytes(page.data)
+    if page.format == "sitemap":
+        return discovery.urlset_bytes(page.data)
+    if page.format == "sitemap-index":
+        return discovery.index_bytes(page.data)
+    if page.format == "text":
+        return str(page.data).encode("utf-8")
+    raise ValueError(f"{page.url}: unknown page format {page.format!r}")
 
 
 def static_files(project: Path) -> dict[str, Path]:

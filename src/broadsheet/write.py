@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
@@ -41,8 +41,16 @@ def safe_join(root: Path, rel: str) -> Path:
     return root.joinpath(*pure.parts)
 
 
-def write_tree(files: Iterable[tuple[str, bytes | Path]], output: Path) -> WriteResult:
-    """Write (relative path, bytes or a file to copy) pairs as the new `output` folder."""
+def write_tree(
+    files: Iterable[tuple[str, bytes | Path]],
+    output: Path,
+    finalize: Callable[[Path], None] | None = None,
+) -> WriteResult:
+    """Write (relative path, bytes or a file to copy) pairs as the new `output` folder.
+
+    `finalize(staging)` runs on the complete new folder before it replaces the old one (the
+    search index is built there, so it always matches the pages it is published with).
+    """
     output = output.absolute()
     output.parent.mkdir(parents=True, exist_ok=True)
     staging = output.parent / f".{output.name}.new-{os.getpid()}"
@@ -65,6 +73,8 @@ def write_tree(files: Iterable[tuple[str, bytes | Path]], output: Path) -> Write
                 target.write_bytes(payload)
                 size += len(payload)
             count += 1
+        if finalize is not None:
+            finalize(staging)
         _swap(staging, output)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)

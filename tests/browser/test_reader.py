@@ -117,3 +117,18 @@ def test_no_serious_accessibility_violations(page, site_url, path):
         ]
         assert bad == [], f"{path} ({scheme}): {json.dumps(bad)}"
     assert page.errors == [] and page.outside == []
+
+
+def test_search_finds_articles_by_name_and_filters_by_person(page, site_url):
+    visit(page, site_url, "search/")
+    box = page.locator(".pagefind-ui__search-input")
+    box.fill("Kosachev")
+    result = page.locator(".pagefind-ui__result-link").first
+    result.wait_for(timeout=10_000)
+    assert "Rand Paul meets Russian senators" in result.inner_text()
+    filters = page.locator(".pagefind-ui__filter-name").all_inner_texts()
+    assert {"person", "organization", "place", "author", "year"} <= {f.strip().lower() for f in filters}
+    result.click()
+    page.wait_for_load_state()
+    assert page.url.rstrip("/").endswith("articles/rand-paul-moscow")
+    assert page.errors == [] and page.outside == []
