@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from browserkit import AXE, SCREENSHOTS
+from browserkit import AXE, SCREENSHOTS, serve
 
 pytestmark = pytest.mark.browser
 
@@ -127,8 +127,53 @@ def test_search_finds_articles_by_name_and_filters_by_person(page, site_url):
     result.wait_for(timeout=10_000)
     assert "Rand Paul meets Russian senators" in result.inner_text()
     filters = page.locator(".pagefind-ui__filter-name").all_inner_texts()
-    assert {"person", "organization", "place", "author", "year"} <= {f.strip().lower() for f in filters}
+    assert {"person", "organization", "place", "author", "year"} <= {
+        f.strip().lower() for f in filters
+    }
     result.click()
     page.wait_for_load_state()
     assert page.url.rstrip("/").endswith("articles/rand-paul-moscow")
     assert page.errors == [] and page.outside == []
+
+
+@pytest.mark.parametrize("path", ["articles/rand-paul-moscow/", "people/elena-marsh/", "archive/"])
+def test_no_layout_shift(page, site_url, path):
+    visit(page, site_url, path)
+    page.wait_for_load_state("networkidle")
+    shift = page.evaluate(
+        """() => new Promise(resolve => {
+            let total = 0;
+            new PerformanceObserver(list => {
+                for (const e of list.getEntries()) if (!e.hadRecentInput) total += e.value;
+            }).observe({type: "layout-shift", buffered: true});
+            setTimeout(() => resolve(total), 300);
+        })"""
+    )
+    assert shift < 0.01, f"cumulative layout shift {shift:.3f} on {path}"
+
+
+def test_no_script_from_content_runs(browser, tmp_path):
+    """Hostile headline, names and body: pages load, and nothing they carry executes."""
+    from broadsheet.build import build
+
+    evil = "<script>window.__pwned=1</script><img src=x onerror=window.__pwned=2>"
+    project = tmp_path / "evil"
+    (project / "content").mkdir(parents=True)
+    (project / "site.yaml").write_text("extract_entities: false\nsearch: false\n")
+    (project / "content" / "evil.md").write_text(
+        f"---\nheadline: '{evil}'\nbyline: '{evil}'\npeople: ['{evil}']\ndate: 2020-01-01\n"
+        f"---\n{evil}\n\n[x](javascript:window.__pwned=3)\n"
+    )
+    build(project)
+    context = browser.new_context()
+    page = context.new_page()
+    dialogs = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    for base in serve(project / "site"):
+        for path in ("", "articles/evil/", "people/", "authors/"):
+            page.goto(base + path)
+            assert page.evaluate("window.__pwned === undefined"), path
+        links = page.locator("a[href^='javascript:']")
+        assert links.count() == 0
+    context.close()
+    assert dialogs == []
