@@ -17,7 +17,7 @@ from broadsheet.bodytext import body_text
 from broadsheet.cache import CACHE_DIR, ExtractionCache
 from broadsheet.config import Config, load_config
 from broadsheet.load import load_sources
-from broadsheet.model import Archive, Article, Mention, Problem, SourceError
+from broadsheet.model import Archive, Article, Mention, Problem, SourceError, of_severity
 from broadsheet.parse import parse_source
 from broadsheet.plan import Page, plan_site
 from broadsheet.registry import Registry, load_registry
@@ -54,11 +54,11 @@ class BuildResult:
 
     @property
     def errors(self) -> list[Problem]:
-        return [p for p in self.problems if p.severity == "error"]
+        return of_severity(self.problems, "error")
 
     @property
     def warnings(self) -> list[Problem]:
-        return [p for p in self.problems if p.severity == "warning"]
+        return of_severity(self.problems, "warning")
 
 
 class _Problems:

@@ -33,7 +33,7 @@ from urllib.parse import unquote, urlsplit
 
 from broadsheet.config import Config, load_config
 from broadsheet.load import load_sources
-from broadsheet.model import Archive, EntityKind, Problem, SourceError
+from broadsheet.model import Archive, EntityKind, Problem, SourceError, of_severity
 from broadsheet.parse import parse_source
 from broadsheet.plan import article_url, output_path
 from broadsheet.registry import Registry, load_registry
@@ -82,11 +82,11 @@ class CheckResult:
 
     @property
     def errors(self) -> list[Problem]:
-        return [p for p in self.problems if p.severity == "error"]
+        return of_severity(self.problems, "error")
 
     @property
     def warnings(self) -> list[Problem]:
-        return [p for p in self.problems if p.severity == "warning"]
+        return of_severity(self.problems, "warning")
 
     def by_section(self) -> dict[str, list[Problem]]:
         out: dict[str, list[Problem]] = {s: [] for s in SECTIONS}

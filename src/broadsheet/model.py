@@ -6,6 +6,7 @@ plan → Page. Every stage takes and returns these frozen dataclasses, nothing e
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
@@ -47,6 +48,11 @@ class Problem:
             if self.column is not None:
                 where += f":{self.column}"
         return f"{where}: {self.severity}: {self.message}"
+
+
+def of_severity(problems: Iterable[Problem], severity: Severity) -> list[Problem]:
+    """The problems of one severity, in order ("error", "warning" or "info")."""
+    return [p for p in problems if p.severity == severity]
 
 
 class SourceError(Exception):
