@@ -160,3 +160,26 @@ def test_build_py_is_broadsheet_build(make_project, tmp_path: Path):
     )
     assert run.returncode == 0, run.stderr
     assert (project / "site" / "articles" / "g" / "index.html").is_file()
+
+
+def test_articles_that_list_all_their_entities_need_no_model(make_project):
+    """Front matter with people, organizations and places: the model is never loaded (a
+    missing one would fail), and every occurrence of the names is still linked."""
+    project = make_project(
+        {
+            "site.yaml": "spacy_model: no_such_model_installed\n",
+            "content/a.md": "---\nheadline: H\ndate: 2020-01-02\npeople: [Rand Paul]\n"
+            "organizations: [Cato Institute]\nplaces: [United States]\n---\n"
+            "Sen. Rand Paul spoke at the Cato Institute. Paul left the U.S. on Monday.\n",
+        }
+    )
+    result = build(project)
+    assert result.errors == []
+    html = (project / "site/articles/a/index.html").read_text()
+    for text, href in [
+        ("Rand Paul", "people/rand-paul/"),
+        ("Paul", "people/rand-paul/"),
+        ("Cato Institute", "organizations/cato-institute/"),
+        ("U.S.", "places/united-states/"),
+    ]:
+        assert f'href="../../{href}" class="mention' in html.split(f">{text}</a>")[0][-200:], text

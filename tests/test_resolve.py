@@ -88,7 +88,10 @@ def test_front_matter_kind_beats_the_model_and_missing_names_are_found_in_text()
 def test_short_form_joins_a_declared_full_name():
     text = "Rand Paul spoke. Paul left."
     got = entities(text, [("Paul", "Paul", P)], declared={"people": ("Rand Paul",)})
-    assert [(e.name, [m.text for m in e.mentions]) for e in got] == [("Rand Paul", ["Paul"])]
+    # Linked wherever the text names him, including the full name the model did not tag.
+    assert [(e.name, [m.text for m in e.mentions]) for e in got] == [
+        ("Rand Paul", ["Rand Paul", "Paul"])
+    ]
 
 
 def test_registry_alias_merge_rename_and_ignore():

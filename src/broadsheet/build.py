@@ -17,7 +17,15 @@ from broadsheet.bodytext import body_text
 from broadsheet.cache import CACHE_DIR, ExtractionCache
 from broadsheet.config import Config, load_config
 from broadsheet.load import load_sources
-from broadsheet.model import Archive, Article, Mention, Problem, SourceError, of_severity
+from broadsheet.model import (
+    Archive,
+    Article,
+    EntityKind,
+    Mention,
+    Problem,
+    SourceError,
+    of_severity,
+)
 from broadsheet.parse import parse_source
 from broadsheet.plan import Page, plan_site
 from broadsheet.registry import Registry, load_registry
@@ -118,6 +126,13 @@ def unique_slugs(articles: Sequence[Article]) -> tuple[list[Article], list[Probl
     return out, problems
 
 
+def needs_extraction(article: Article) -> bool:
+    """Extraction only fills what front matter leaves out: an article whose front matter lists
+    its people, organizations and places needs no model (its names are then found in the text
+    by name, as every entity's are; see resolve.mentions_by_name)."""
+    return not all(kind.plural in article.declared for kind in EntityKind)
+
+
 def extract_all(
     texts: Sequence[str],
     config: Config,
@@ -126,6 +141,8 @@ def extract_all(
     progress: Progress | None = None,
 ) -> list[tuple[Mention, ...]]:
     """Mentions for every text, from the cache where possible; the model loads only on a miss."""
+    if not texts:
+        return []
     if not config.extract_entities:
         return [() for _ in texts]
     from broadsheet import extract  # spaCy is imported only when extraction runs
@@ -219,7 +236,11 @@ def build(
     problems.add(*found)
 
     texts = [body_text(a.body_html).text for a in articles]
-    mentions = extract_all(texts, config, project, nlp, progress)
+    todo = [i for i, a in enumerate(articles) if needs_extraction(a)]
+    mentions: list[tuple[Mention, ...]] = [() for _ in articles]
+    found_mentions = extract_all([texts[i] for i in todo], config, project, nlp, progress)
+    for i, found_in_text in zip(todo, found_mentions, strict=True):
+        mentions[i] = found_in_text
     inputs = [
         ArticleInput(a, t, article_entities(a, t, m, registry))
         for a, t, m in zip(articles, texts, mentions, strict=True)

@@ -292,7 +292,8 @@ def uncertain_kinds(
             hits = [m for m in ent.mentions if (m.start, m.end) in spans]
             if hits and ent.declared:
                 declared = True
-            kinds.update(m.kind.value for m in hits)
+            if hits:
+                kinds.update(k.value for k in ent.model_kinds)
         if declared or not kinds:
             continue
         if len(kinds) > 1:

@@ -12,12 +12,16 @@ different people on a shared surname is the error editors notice first.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from nameparser import HumanName
+
 from broadsheet.extract.names import is_short_form, name_key
+from broadsheet.extract.places import NEWS_ALIASES, normalize_place
 from broadsheet.model import (
     KIND_BY_KEY,
     Archive,
@@ -46,7 +50,9 @@ class ArticleEntity:
     name: str
     kind: EntityKind
     declared: bool  #: named in the article's front matter
-    mentions: tuple[Mention, ...]
+    mentions: tuple[Mention, ...]  #: every place the text names it (see mentions_by_name)
+    #: the kinds the model gave the mentions it found of this entity (evidence for `check`)
+    model_kinds: tuple[EntityKind, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -56,30 +62,164 @@ class ArticleInput:
     entities: tuple[ArticleEntity, ...]
 
 
+#: A sentence ends at . ! or ? (and any closing quotes) followed by space, or at a paragraph break.
 _SENTENCE_END = re.compile(r"[.!?][\"'”’)]*\s+|\n\n")
+#: Words whose trailing period is not a sentence end ("Sen. Rand Paul", "U.S. officials").
+_ABBREVIATIONS = frozenset(
+    [
+        "mr",
+        "mrs",
+        "ms",
+        "dr",
+        "sen",
+        "rep",
+        "gov",
+        "gen",
+        "lt",
+        "col",
+        "capt",
+        "sgt",
+        "maj",
+        "cmdr",
+        "adm",
+        "st",
+        "jr",
+        "sr",
+        "prof",
+        "rev",
+        "hon",
+        "pres",
+        "no",
+        "vol",
+        "inc",
+        "co",
+        "corp",
+        "ltd",
+        "vs",
+        "etc",
+        "jan",
+        "feb",
+        "mar",
+        "apr",
+        "jun",
+        "jul",
+        "aug",
+        "sep",
+        "sept",
+        "oct",
+        "nov",
+        "dec",
+    ]
+)
+
+
+def sentence_starts(text: str) -> list[int]:
+    """Offsets where sentences begin, for every sentence of the text (one pass)."""
+    starts = [0]
+    for match in _SENTENCE_END.finditer(text):
+        if match.group() != "\n\n":
+            words = text[max(0, match.start() - 12) : match.start() + 1].split()
+            last = words[-1].lower().rstrip(".") if words else ""
+            if last in _ABBREVIATIONS or (len(last) <= 3 and "." in last):
+                continue  # "Sen." or "U.S."
+            if match.end() < len(text) and text[match.end()].islower():
+                continue  # "… said Mr. smith" style false stops
+        starts.append(match.end())
+    return starts
+
+
+def sentence_of(text: str, starts: Sequence[int], start: int) -> tuple[int, int]:
+    """Bounds of the sentence containing offset `start`, trailing space excluded."""
+    i = bisect.bisect_right(starts, start) - 1
+    end = starts[i + 1] if i + 1 < len(starts) else len(text)
+    return starts[i], len(text[:end].rstrip())
 
 
 def sentence_around(text: str, start: int, end: int) -> tuple[int, int]:
-    """Bounds of the sentence containing text[start:end] (for mentions found without the model)."""
-    begin = 0
-    for match in _SENTENCE_END.finditer(text, 0, start):
-        begin = match.end()
-    after = _SENTENCE_END.search(text, end)
-    stop = (
-        after.start() + 1
-        if after and after.group() != "\n\n"
-        else (after.start() if after else len(text))
-    )
-    return begin, min(stop, len(text))
+    """Bounds of the sentence containing text[start:end]."""
+    return sentence_of(text, sentence_starts(text), start)
 
 
 def find_name(text: str, name: str, kind: EntityKind) -> list[Mention]:
     """Every whole-word occurrence of `name` in the text, as mentions."""
+    starts = sentence_starts(text)
     pattern = re.compile(r"(?<!\w)" + r"\s+".join(map(re.escape, name.split())) + r"(?!\w)")
     found = []
     for m in pattern.finditer(text):
-        s0, s1 = sentence_around(text, m.start(), m.end())
+        s0, s1 = sentence_of(text, starts, m.start())
         found.append(Mention(m.start(), m.end(), m.group(), name, kind, s0, s1))
+    return found
+
+
+def country_abbreviations(name: str) -> tuple[str, ...]:
+    """How news copy abbreviates a country: "U.S.", "US", "USA" for United States."""
+    forms = []
+    for key, full in NEWS_ALIASES.items():
+        if full == name:
+            capitals = key.upper()
+            forms += [capitals, ".".join(capitals) + "."]
+    return tuple(forms)
+
+
+def surface_forms(
+    name: str, kind: EntityKind, registry: Registry, surnames: Counter[str], others: set[str]
+) -> tuple[str, ...]:
+    """The strings that, written in an article, mean this entity there.
+
+    Its name; the registry's aliases; for a country, its news abbreviations; for a person, the
+    surname alone — unless another person in the article shares it or it is another entity's
+    name ("Jordan" the country beside Michael Jordan).
+    """
+    forms = [name]
+    entry = registry.lookup(name)
+    if entry is not None:
+        forms += entry.aliases
+    if kind == EntityKind.PLACE:
+        forms += country_abbreviations(name)
+    if kind == EntityKind.PERSON:
+        surname = _surname(name)
+        if surname and surnames[name_key(surname)] == 1 and name_key(surname) not in others:
+            forms.append(surname)
+    return tuple(dict.fromkeys(f for f in forms if f.strip()))
+
+
+def _surname(name: str) -> str:
+    """The family name of a multi-word person name ("Rand Paul" → "Paul"), or ""."""
+    if len(name.split()) < 2:
+        return ""
+    last = HumanName(name).last
+    return last if last and last[:1].isupper() and len(last) > 1 else ""
+
+
+def mentions_by_name(
+    text: str, entities: Sequence[tuple[str, EntityKind, tuple[str, ...]]]
+) -> dict[str, list[Mention]]:
+    """Every occurrence of every entity's surface forms, longest match first, by name_key.
+
+    Links go to every place an article names an entity, whether or not the model tagged that
+    occurrence; and the same text with the same entities always links the same way, however the
+    entities were decided (front matter or extraction).
+    """
+    owner: dict[str, tuple[str, EntityKind]] = {}
+    for name, kind, forms in entities:
+        for form in forms:
+            owner.setdefault(" ".join(form.split()), (name, kind))
+    found: dict[str, list[Mention]] = {name_key(n): [] for n, _, _ in entities}
+    if not owner or not text:
+        return found
+    alternatives = sorted(owner, key=lambda f: (-len(f), f))
+    pattern = re.compile(
+        r"(?<!\w)(?:"
+        + "|".join(r"\s+".join(map(re.escape, f.split())) for f in alternatives)
+        + r")(?!\w)"
+    )
+    starts = sentence_starts(text)
+    for match in pattern.finditer(text):
+        name, kind = owner[" ".join(match.group().split())]
+        s0, s1 = sentence_of(text, starts, match.start())
+        found[name_key(name)].append(
+            Mention(match.start(), match.end(), match.group(), name, kind, s0, s1)
+        )
     return found
 
 
@@ -103,6 +243,8 @@ def article_entities(
             if registry.ignores(raw):
                 continue
             name, reg_kind = _canonical(raw, registry)
+            if (reg_kind or KIND_BY_KEY[key]) == EntityKind.PLACE and registry.lookup(raw) is None:
+                name = normalize_place(name)  # "U.S." in front matter is United States too
             declared.setdefault(name_key(name), (name, reg_kind or KIND_BY_KEY[key]))
     declared_kinds = {KIND_BY_KEY[k] for k in article.declared}
 
@@ -134,16 +276,34 @@ def article_entities(
 
     for key, (name, kind) in declared.items():
         if key not in groups:
-            groups[key] = find_name(text, name, kind)
+            groups[key] = []
             names[key] = (name, kind, True)
 
-    def first_offset(key: str) -> tuple[int, int]:
-        ms = groups[key]
-        return (0, ms[0].start) if ms else (1, list(declared).index(key))
+    people = [n for n, k, _ in names.values() if k == EntityKind.PERSON]
+    surnames = Counter(name_key(_surname(n)) for n in people if _surname(n))
+    all_names = {name_key(n) for n, _, _ in names.values()}
+    found = mentions_by_name(
+        text,
+        [
+            (n, k, surface_forms(n, k, registry, surnames, all_names - {name_key(n)}))
+            for n, k, _ in (names[key] for key in sorted(names, key=lambda k: names[k][0]))
+        ],
+    )
 
-    ordered = sorted(groups, key=first_offset)
+    def first_offset(key: str) -> tuple[int, int, str]:
+        ms = found[key]
+        return (0, ms[0].start, key) if ms else (1, 0, key)
+
+    ordered = sorted(names, key=first_offset)
     return tuple(
-        ArticleEntity(names[k][0], names[k][1], names[k][2], tuple(groups[k])) for k in ordered
+        ArticleEntity(
+            names[k][0],
+            names[k][1],
+            names[k][2],
+            tuple(found[k]),
+            tuple(m.kind for m in groups[k]),
+        )
+        for k in ordered
     )
 
 
