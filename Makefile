@@ -40,3 +40,24 @@ format: install
 
 clean:
 	rm -rf site .broadsheet-cache .pytest_cache
+
+# Benchmarks (bench/README.md): Broadsheet against Hugo and Pelican on synthetic archives.
+# Hugo and Pelican go into their own venv, never into Broadsheet's. BENCH_N=300 for a quick run.
+BENCH_VENV  := bench/.venv
+BENCH_STAMP := $(BENCH_VENV)/.installed
+BENCH_N     ?=
+BENCH_ARGS  := --broadsheet $(BIN)/broadsheet --tools-bin $(BENCH_VENV)/bin $(if $(BENCH_N),--n $(BENCH_N))
+
+.PHONY: bench bench-large
+
+$(BENCH_STAMP): bench/requirements.txt
+	$(PYTHON) -m venv $(BENCH_VENV)
+	$(BENCH_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(BENCH_VENV)/bin/python -m pip install --quiet -r bench/requirements.txt
+	touch $@
+
+bench: install $(BENCH_STAMP)
+	$(BENCH_VENV)/bin/python bench/run.py $(BENCH_ARGS)
+
+bench-large: install $(BENCH_STAMP)
+	$(BENCH_VENV)/bin/python bench/run.py $(BENCH_ARGS) --large
