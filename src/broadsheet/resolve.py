@@ -18,8 +18,6 @@ from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from nameparser import HumanName
-
 from broadsheet.extract.names import is_short_form, name_key
 from broadsheet.extract.places import NEWS_ALIASES, normalize_place
 from broadsheet.model import (
@@ -162,15 +160,22 @@ def country_abbreviations(name: str) -> tuple[str, ...]:
 
 
 def surface_forms(
-    name: str, kind: EntityKind, registry: Registry, surnames: Counter[str], others: set[str]
+    name: str,
+    kind: EntityKind,
+    registry: Registry,
+    surnames: Counter[str],
+    names: set[str],
+    seen: Sequence[str] = (),
 ) -> tuple[str, ...]:
     """The strings that, written in an article, mean this entity there.
 
-    Its name; the registry's aliases; for a country, its news abbreviations; for a person, the
-    surname alone — unless another person in the article shares it or it is another entity's
-    name ("Jordan" the country beside Michael Jordan).
+    Its name; the registry's aliases; for a country, its news abbreviations; for an
+    organization, its acronym ("National League for Democracy" → "NLD"); for a person, the
+    multi-word tail of the name ("Suu Kyi") and the surname alone — unless another person in the
+    article shares it or it is another entity's name ("Jordan" the country beside Michael
+    Jordan); and `seen`, the texts extraction resolved to this entity ("Fed").
     """
-    forms = [name]
+    forms = [name, *seen]
     entry = registry.lookup(name)
     if entry is not None:
         forms += entry.aliases
@@ -178,17 +183,43 @@ def surface_forms(
         forms += country_abbreviations(name)
     if kind == EntityKind.PERSON:
         surname = _surname(name)
-        if surname and surnames[name_key(surname)] == 1 and name_key(surname) not in others:
+        key = name_key(surname)
+        # `names`: every entity name (key) in the article, this one's included
+        if surname and surnames[key] == 1 and (key not in names or key == name_key(name)):
             forms.append(surname)
+            words = name.split()
+            forms += [" ".join(words[i:]) for i in range(1, len(words) - 1)]
+    if kind == EntityKind.ORGANIZATION:
+        forms.append(acronym(name))
     return tuple(dict.fromkeys(f for f in forms if f.strip()))
+
+
+#: Small words an acronym skips ("National League for Democracy" → NLD).
+_ACRONYM_SKIP = frozenset({"of", "for", "and", "the", "in", "on", "de", "du", "&"})
+
+
+def _seen(mentions: Sequence[Mention]) -> tuple[str, ...]:
+    """Distinct texts extraction tagged for one entity, capitalised ones only."""
+    return tuple(dict.fromkeys(m.text for m in mentions if m.text[:1].isupper()))
+
+
+def acronym(name: str) -> str:
+    """Initials of a multi-word organization name, or "" when it has fewer than three."""
+    initials = [w[0] for w in name.split() if w.lower() not in _ACRONYM_SKIP and w[:1].isupper()]
+    return "".join(initials) if len(initials) >= 3 else ""
+
+
+#: Name endings that are not the family name ("Martin Luther King Jr.").
+_NAME_SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv", "v", "phd", "md", "esq", "qc", "kc"})
 
 
 def _surname(name: str) -> str:
     """The family name of a multi-word person name ("Rand Paul" → "Paul"), or ""."""
-    if len(name.split()) < 2:
-        return ""
-    last = HumanName(name).last
-    return last if last and last[:1].isupper() and len(last) > 1 else ""
+    words = name.split()
+    while len(words) > 2 and words[-1].lower().strip(".,") in _NAME_SUFFIXES:
+        words.pop()
+    last = words[-1].rstrip(",") if len(words) > 1 else ""
+    return last if last[:1].isupper() and len(last) > 1 else ""
 
 
 def mentions_by_name(
@@ -285,8 +316,8 @@ def article_entities(
     found = mentions_by_name(
         text,
         [
-            (n, k, surface_forms(n, k, registry, surnames, all_names - {name_key(n)}))
-            for n, k, _ in (names[key] for key in sorted(names, key=lambda k: names[k][0]))
+            (n, k, surface_forms(n, k, registry, surnames, all_names, _seen(groups[key])))
+            for key, (n, k, _) in sorted(names.items(), key=lambda kv: kv[1][0])
         ],
     )
 

@@ -180,7 +180,9 @@ def name_key(name: str) -> str:
             chars.append(" " if ch in _WORD_SEPARATORS else "")
         else:
             chars.append(ch)
-    return " ".join("".join(chars).casefold().split())
+    key = " ".join("".join(chars).casefold().split())
+    # A "name" of punctuation or symbols only ("—", "!!!") is its own key, not "" shared by all.
+    return key or " ".join(name.casefold().split())
 
 
 def _word(token: str) -> str:

@@ -12,7 +12,14 @@ from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from broadsheet.extract.rules import KIND_BY_LABEL, RULES_VERSION, RawSpan, mentions_from_spans
+from broadsheet.extract.pieces import shift, split_text
+from broadsheet.extract.rules import (
+    KIND_BY_LABEL,
+    MISC_LABELS,
+    RULES_VERSION,
+    RawSpan,
+    mentions_from_spans,
+)
 from broadsheet.model import Mention
 
 if TYPE_CHECKING:
@@ -42,6 +49,19 @@ INSTALL_HINT = (
 )
 
 
+#: Pipelines shipped inside the package (see models/MODEL_CARD.md): a `spacy_model` setting
+#: naming one of these folders loads it from here, offline, wherever Broadsheet is installed.
+BUNDLED_MODELS = Path(__file__).parent / "models"
+
+
+def resolve_model(model_name: str) -> str:
+    """The path of a bundled pipeline called `model_name`, else `model_name` unchanged."""
+    bundled = BUNDLED_MODELS / model_name
+    if model_name and "/" not in model_name and (bundled / "meta.json").is_file():
+        return str(bundled)
+    return model_name
+
+
 def load_pipeline(model_name: str) -> Language:
     """spaCy pipeline for extraction: the NER and a cheap sentence splitter, nothing else.
 
@@ -51,7 +71,7 @@ def load_pipeline(model_name: str) -> Language:
     import spacy
 
     try:
-        nlp = spacy.load(model_name, exclude=list(UNNEEDED_COMPONENTS))
+        nlp = spacy.load(resolve_model(model_name), exclude=list(UNNEEDED_COMPONENTS))
     except OSError as exc:  # spaCy's E050/E053: no such package or path
         raise RuntimeError(f"spaCy model {model_name!r} is not installed: {INSTALL_HINT}") from exc
     if "ner" not in nlp.pipe_names:
@@ -82,13 +102,46 @@ def raw_spans(doc: Doc) -> tuple[RawSpan, ...]:
     return tuple(spans)
 
 
+def misc_spans(doc: Doc) -> tuple[RawSpan, ...]:
+    """The doc's NORP, EVENT, PRODUCT, LAW, WORK_OF_ART and LANGUAGE spans (CoNLL's MISC).
+
+    For evaluation only: the archive has no pages for these kinds, so `extract_mentions` drops
+    them. Sentence bounds are the whole doc (nothing reads them).
+    """
+    return tuple(
+        RawSpan(ent.start_char, ent.end_char, ent.label_, 0, len(doc.text))
+        for ent in doc.ents
+        if ent.label_ in MISC_LABELS
+    )
+
+
+#: Longest text the model reads in one go; longer ones are cut at paragraphs (pieces.py).
+MAX_PIECE_CHARS = 100_000
+
+#: Below this many texts a second process costs more (start-up, model copy) than it saves.
+PARALLEL_THRESHOLD = 400
+
+
 def extract_mentions(
-    texts: Sequence[str], nlp: Language, *, batch_size: int = 32
+    texts: Sequence[str], nlp: Language, *, batch_size: int = 32, n_process: int = 1
 ) -> list[tuple[Mention, ...]]:
-    """Mentions for each text, in order: one model pass per text (batched), then the rules."""
-    docs: Iterator[Doc] = nlp.pipe(texts, batch_size=batch_size)
+    """Mentions for each text, in order: one model pass per text (batched), then the rules.
+
+    `n_process` > 1 runs the model in that many processes, only for PARALLEL_THRESHOLD texts
+    or more (bench/bench_extract.py measures it).
+    """
+    procs = n_process if len(texts) >= PARALLEL_THRESHOLD else 1
+    # A text over MAX_PIECE_CHARS (or the model's max_length) goes in pieces (see pieces.py).
+    pieces = [split_text(t, min(MAX_PIECE_CHARS, nlp.max_length)) for t in texts]
+    flat = (piece for parts in pieces for _, piece in parts)
+    docs: Iterator[Doc] = nlp.pipe(flat, batch_size=batch_size, n_process=procs)
     return [
-        mentions_from_spans(text, raw_spans(doc)) for text, doc in zip(texts, docs, strict=True)
+        tuple(
+            m
+            for offset, piece in parts
+            for m in shift(mentions_from_spans(piece, raw_spans(next(docs))), offset)
+        )
+        for parts in pieces
     ]
 
 
@@ -111,7 +164,7 @@ def pipeline_fingerprint(nlp: Language) -> str:
 
 def model_fingerprint(model_name: str) -> str:
     """The fingerprint of an installed model (package name or path) without loading it."""
-    path = Path(model_name)
+    path = Path(resolve_model(model_name))
     if (path / "meta.json").is_file():
         meta = json.loads((path / "meta.json").read_text(encoding="utf-8"))
         return _fingerprint(f"{meta['lang']}_{meta['name']}", str(meta["version"]))

@@ -29,16 +29,18 @@ from types import MappingProxyType
 
 from broadsheet.extract.names import (
     ORG_WORDS,
+    _is_acronym_of,
     is_short_form,
     name_key,
     normalize_space,
     surname_key,
     title_token_count,
 )
+from broadsheet.extract.places import normalize_place
 from broadsheet.model import EntityKind, Mention
 
 #: Bump whenever a rule changes what it returns: it is part of the extraction cache key.
-RULES_VERSION = "1"
+RULES_VERSION = "2"
 
 #: spaCy labels kept, and the kind each becomes. NORP ("Russian"), EVENT, LAW, DATE … are not
 #: entities of this archive.
@@ -50,6 +52,11 @@ KIND_BY_LABEL: Mapping[str, EntityKind] = MappingProxyType(
         "LOC": EntityKind.PLACE,
         "FAC": EntityKind.PLACE,
     }
+)
+#: spaCy labels CoNLL-2003 calls MISC. Never entities of the archive: extraction returns them only
+#: for evaluation (pipeline.misc_spans), so a CoNLL file can be tagged in full.
+MISC_LABELS: frozenset[str] = frozenset(
+    {"NORP", "EVENT", "PRODUCT", "LAW", "WORK_OF_ART", "LANGUAGE"}
 )
 #: Labels whose majority keeps a lone word from becoming a person's surname ("Washington").
 AREA_LABELS: frozenset[str] = frozenset({"GPE", "LOC"})
@@ -400,6 +407,157 @@ def fit_sentence(text: str, span: RawSpan, block: tuple[int, int]) -> tuple[int,
     return start, end
 
 
+# --- the whole document: numbers after names, repeated names, acronyms ------------------
+
+_TRAILING_NUMBER = re.compile(r"\s+[\d(][\d.,:/()\-–]*\Z")
+
+
+def trim_person_numbers(text: str, span: RawSpan) -> RawSpan:
+    """A person's name never ends in a number: "J. Russell 56" (a score table) → "J. Russell"."""
+    if span.label != "PERSON":
+        return span
+    end = span.end
+    while (match := _TRAILING_NUMBER.search(text, span.start, end)) is not None:
+        end = match.start()
+    return replace(span, end=end) if end > span.start else span
+
+
+#: Sentence ends within a paragraph, for mentions the model did not find (approximate).
+_SENTENCE_END = re.compile(r"[.!?][\"'”’)]*\s+(?=[\"'“‘(]*[A-Z0-9])")
+
+
+def sentence_at(text: str, start: int, end: int, block: tuple[int, int]) -> tuple[int, int]:
+    """Bounds of the sentence around text[start:end], within its paragraph."""
+    begin, stop = block
+    for match in _SENTENCE_END.finditer(text, block[0], end):
+        if match.end() <= start:
+            begin = match.end()
+    after = _SENTENCE_END.search(text, end, block[1])
+    if after:
+        stop = after.start() + 1
+    return begin, stop
+
+
+def _is_all_caps(word: str) -> bool:
+    return any(ch.isalpha() for ch in word) and word.upper() == word
+
+
+def propagate_names(
+    text: str, spans: Sequence[RawSpan], blocks: Sequence[tuple[int, int]]
+) -> tuple[RawSpan, ...]:
+    """Every other use of a name the model found once in the document becomes a span too.
+
+    News repeats names: the model tags "Lebed" in one sentence and misses it in the next, or
+    tags "Belgrade" in the text but not "BELGRADE" in the dateline. The names looked for are the
+    surfaces of the spans (their majority label), and the surname of each person named in full
+    ("Alexander Lebed" → "Lebed", PERSON; short forms attach it later). An occurrence counts
+    when it is a whole word sequence with the same capitalisation, or in capitals ("BELGRADE"),
+    and overlaps no span. Surfaces of one or two letters, lowercase-led ones, and one-word
+    surfaces the text also uses in lowercase ("Poll" beside "poll": a common word that opened a
+    sentence) are not looked for.
+    """
+    labels: dict[str, Counter[str]] = {}
+    for span in spans:
+        surface = normalize_space(text[span.start : span.end])
+        labels.setdefault(surface, Counter())[span.label] += 1
+    wanted: dict[str, str] = {
+        surface: counts.most_common(1)[0][0] for surface, counts in labels.items()
+    }
+    for surface, label in list(wanted.items()):
+        tokens = surface.split()
+        if label == "PERSON" and len(tokens) >= 2 and _is_name_token(tokens[-1]):
+            wanted.setdefault(tokens[-1], "PERSON")
+    lowercase_words = frozenset(re.findall(r"\b[a-z]+\b", text))
+    wanted = {
+        s: label
+        for s, label in wanted.items()
+        if len(name_key(s).replace(" ", "")) > 2
+        and s[0].isupper()
+        and (" " in s or s.lower() not in lowercase_words)  # "Poll" beside "poll": a word
+    }
+    if not wanted:
+        return tuple(spans)
+    taken = sorted((s.start, s.end) for s in spans)
+    by_caps: dict[str, str] = {}
+    for surface in sorted(wanted, key=len, reverse=True):
+        by_caps.setdefault(surface.upper(), surface)
+    alternatives = sorted({*wanted, *by_caps}, key=len, reverse=True)
+    pattern = re.compile(
+        r"(?<![\w'’-])(?:"
+        + "|".join(r"\s+".join(map(re.escape, a.split())) for a in alternatives)
+        + r")(?![\w-]|['’]\w\w)"
+    )
+    added: list[RawSpan] = []
+    for match in pattern.finditer(text):
+        start, end = match.span()
+        i = bisect_right(taken, (start, len(text) + 1))
+        if (i and taken[i - 1][1] > start) or (i < len(taken) and taken[i][0] < end):
+            continue
+        found = normalize_space(match.group())
+        surface = found if found in wanted else by_caps.get(found)
+        if surface is None or (found != surface and not _is_all_caps(found)):
+            continue
+        block = blocks[_block_index(blocks, start)]
+        if end > block[1]:
+            continue
+        s_start, s_end = sentence_at(text, start, end, block)
+        added.append(RawSpan(start, end, wanted[surface], s_start, s_end))
+    return tuple(sorted([*spans, *added], key=lambda s: (s.start, s.end)))
+
+
+#: "National Rifle Association (NRA)": a name, then its acronym in brackets.
+_BRACKETED_ACRONYM = re.compile(r"\s*\(\s*([A-Z][A-Za-z.&]{1,11})\s*\)")
+
+
+def acronym_expansions(text: str, spans: Sequence[RawSpan]) -> dict[str, RawSpan]:
+    """Acronym (name key) → the span it abbreviates, from "Full Name (ACR)" in the text."""
+    found: dict[str, RawSpan] = {}
+    for span in spans:
+        if span.label == "PERSON":
+            continue
+        match = _BRACKETED_ACRONYM.match(text, span.end)
+        if match is None:
+            continue
+        acronym = match.group(1)
+        if _is_acronym_of(acronym, normalize_space(text[span.start : span.end])):
+            found.setdefault(name_key(acronym), span)
+    return found
+
+
+def link_acronyms(
+    text: str, spans: Sequence[RawSpan], blocks: Sequence[tuple[int, int]]
+) -> tuple[tuple[RawSpan, ...], dict[str, str]]:
+    """Spans with every use of an expanded acronym tagged as its expansion, and acronym → name.
+
+    "the National Rifle Association (NRA) ... the NRA said": both NRA spans take the label
+    of "National Rifle Association" (the model often calls an acronym a place or misses it),
+    and the returned mapping lets the acronym resolve to the full name.
+    """
+    expansions = acronym_expansions(text, spans)
+    if not expansions:
+        return tuple(spans), {}
+    taken = [(s.start, s.end) for s in spans]
+    out = []
+    for span in spans:
+        key = name_key(text[span.start : span.end])
+        full = expansions.get(key)
+        out.append(replace(span, label=full.label) if full is not None else span)
+    for key, full in expansions.items():
+        acronym = re.compile(
+            r"(?<![\w.])" + r"\.?".join(map(re.escape, key.upper())) + r"\.?(?!\w)"
+        )
+        for match in acronym.finditer(text):
+            start, end = match.span()
+            if any(a < end and start < b for a, b in taken):
+                continue
+            block = blocks[_block_index(blocks, start)]
+            s_start, s_end = sentence_at(text, start, end, block)
+            out.append(RawSpan(start, end, full.label, s_start, s_end))
+            taken.append((start, end))
+    names = {key: normalize_space(text[full.start : full.end]) for key, full in expansions.items()}
+    return tuple(sorted(out, key=lambda s: (s.start, s.end))), names
+
+
 # --- short forms and the kind vote --------------------------------------------------------
 
 
@@ -483,8 +641,32 @@ def display_name(names: Sequence[str]) -> str:
 # --- the whole article --------------------------------------------------------------------
 
 
-def mentions_from_spans(text: str, spans: Sequence[RawSpan]) -> tuple[Mention, ...]:
-    """Mentions (sorted, non-overlapping) from the model's raw spans over `text`."""
+#: Names of the rules `mentions_from_spans(skip=...)` can leave out, to measure each one.
+RULE_NAMES: tuple[str, ...] = (
+    "possessive",
+    "the",
+    "acronym_relabel",
+    "titles",
+    "person_cue",
+    "person_numbers",
+    "propagate",
+    "acronym_expansion",
+    "short_forms",
+    "kind_vote",
+    "places",
+)
+
+
+def mentions_from_spans(
+    text: str, spans: Sequence[RawSpan], *, skip: frozenset[str] = frozenset()
+) -> tuple[Mention, ...]:
+    """Mentions (sorted, non-overlapping) from the model's raw spans over `text`.
+
+    `skip` names rules (RULE_NAMES) to leave out; only the evaluation uses it.
+    """
+    unknown = skip - set(RULE_NAMES)
+    if unknown:
+        raise ValueError(f"unknown rules: {', '.join(sorted(unknown))}")
     blocks = block_bounds(text)
     clipped = [
         trim_edges(text, c)
@@ -494,20 +676,38 @@ def mentions_from_spans(text: str, spans: Sequence[RawSpan]) -> tuple[Mention, .
     bare_names = frozenset(
         name_key(text[s.start : s.end]) for s in clipped if possessive_stem(text, s) is None
     )
-    trimmed = [
-        relabel_place_acronym(text, trim_leading_the(text, strip_possessive(text, s, bare_names)))
-        for s in clipped
-    ]
+    trimmed = list(clipped)
+    if "possessive" not in skip:
+        trimmed = [strip_possessive(text, s, bare_names) for s in trimmed]
+    if "the" not in skip:
+        trimmed = [trim_leading_the(text, s) for s in trimmed]
+    if "acronym_relabel" not in skip:
+        trimmed = [relabel_place_acronym(text, s) for s in trimmed]
     # Titles go before the person cue looks for lone surnames ("Sen. Huffines" → "Huffines"),
     # and again after it, for an ORG it turned into a PERSON ("Mr Ebbers").
-    titled = [strip_person_title(text, s) for s in trimmed]
-    person_surnames = lone_person_names(text, titled)
-    cleaned = [strip_person_title(text, relabel_person(text, s, person_surnames)) for s in titled]
+    titles = "titles" not in skip
+    titled = [strip_person_title(text, s) for s in trimmed] if titles else trimmed
+    if "person_cue" not in skip:
+        person_surnames = lone_person_names(text, titled)
+        titled = [relabel_person(text, s, person_surnames) for s in titled]
+    cleaned = [strip_person_title(text, s) for s in titled] if titles else titled
+    if "person_numbers" not in skip:
+        cleaned = [trim_person_numbers(text, s) for s in cleaned]
     kept = remove_overlaps([s for s in cleaned if is_valid_name(text[s.start : s.end])])
+    expanded: dict[str, str] = {}
+    if "acronym_expansion" not in skip:
+        kept, expanded = link_acronyms(text, kept, blocks)
+    if "propagate" not in skip:
+        kept = propagate_names(text, kept, blocks)
 
     names = [normalize_space(text[s.start : s.end]) for s in kept]
-    owners = resolve_short_forms(names, kept)
-    resolved = [owner or name for owner, name in zip(owners, names, strict=True)]
+    owners: tuple[str | None, ...] = (
+        (None,) * len(kept) if "short_forms" in skip else resolve_short_forms(names, kept)
+    )
+    resolved = [
+        owner or expanded.get(name_key(name)) or name
+        for owner, name in zip(owners, names, strict=True)
+    ]
 
     # One name, one kind: a short form attached to a person votes PERSON (the attachment is
     # the evidence), anything else votes its own label; full names weigh more.
@@ -526,8 +726,14 @@ def mentions_from_spans(text: str, spans: Sequence[RawSpan]) -> tuple[Mention, .
         kinds[key] = vote_kind(votes)
         spellings[key] = display_name([resolved[i] for i in members])
 
+    if "places" not in skip:
+        spellings = {
+            key: normalize_place(name) if kinds[key] == EntityKind.PLACE else name
+            for key, name in spellings.items()
+        }
+
     mentions = []
-    for span, name in zip(kept, resolved, strict=True):
+    for span, name, owner in zip(kept, resolved, owners, strict=True):
         block = blocks[_block_index(blocks, span.start)]
         sentence_start, sentence_end = fit_sentence(text, span, block)
         key = name_key(name)
@@ -537,7 +743,13 @@ def mentions_from_spans(text: str, spans: Sequence[RawSpan]) -> tuple[Mention, .
                 end=span.end,
                 text=text[span.start : span.end],
                 name=spellings[key],
-                kind=kinds[key],
+                kind=(
+                    kinds[key]
+                    if "kind_vote" not in skip
+                    else EntityKind.PERSON
+                    if owner
+                    else KIND_BY_LABEL[span.label]
+                ),
                 sentence_start=sentence_start,
                 sentence_end=sentence_end,
             )
