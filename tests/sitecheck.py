@@ -53,9 +53,7 @@ def site_files(site: Path) -> dict[str, bytes]:
     files = {}
     for path in sorted(site.rglob("*")):
         rel = path.relative_to(site).as_posix()
-        if not path.is_file() or rel.startswith(UNSTABLE_SEARCH_FILES) or rel.endswith(
-            ".pf_meta"
-        ):
+        if not path.is_file() or rel.startswith(UNSTABLE_SEARCH_FILES) or rel.endswith(".pf_meta"):
             continue
         files[rel] = path.read_bytes()
     return files

@@ -17,6 +17,7 @@ from broadsheet.bodytext import body_text
 from broadsheet.cache import CACHE_DIR, ExtractionCache
 from broadsheet.config import Config, load_config
 from broadsheet.load import load_sources
+from broadsheet.lock import locked
 from broadsheet.model import (
     Archive,
     Article,
@@ -201,6 +202,7 @@ def render_all(
     yield from static_files(project).items()
 
 
+@locked  # one build of a project at a time; a second fails at once (lock.py)
 def build(
     project: Path,
     *,

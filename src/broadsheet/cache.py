@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import shutil
 from pathlib import Path
 
 from broadsheet.model import EntityKind, Mention
@@ -33,26 +34,17 @@ class ExtractionCache:
         return self.folder / key[:2] / f"{key}.json"
 
     def get(self, text: str) -> tuple[Mention, ...] | None:
+        """The cached mentions for `text`, or None: a missing, unreadable, truncated, foreign
+        (another text's) or inconsistent entry is a miss, recomputed and rewritten."""
         key = text_key(text)
         try:
             data = json.loads(self._file(key).read_text(encoding="utf-8"))
-            if data.get("key") != key:
+            if not isinstance(data, dict) or data.get("key") != key:
                 return None
-            mentions = tuple(
-                Mention(
-                    m["start"],
-                    m["end"],
-                    m["text"],
-                    m["name"],
-                    EntityKind(m["kind"]),
-                    m["sentence_start"],
-                    m["sentence_end"],
-                )
-                for m in data["mentions"]
-            )
-        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            mentions = tuple(_mention(m) for m in data["mentions"])
+        except (OSError, ValueError, KeyError, TypeError, AttributeError, RecursionError):
             return None
-        if any(text[m.start : m.end] != m.text for m in mentions):
+        if not all(_fits(m, text) for m in mentions):
             return None  # not extracted from this text: never trust it
         return mentions
 
@@ -76,8 +68,33 @@ class ExtractionCache:
                     for m in mentions
                 ],
             }
+            if file.is_dir() and not file.is_symlink():
+                shutil.rmtree(file)  # something else in the entry's place: make room
             tmp = file.with_suffix(f".tmp-{os.getpid()}")
-            tmp.write_text(json.dumps(payload, ensure_ascii=False), encoding="utf-8")
-            os.replace(tmp, file)
+            try:
+                tmp.write_text(json.dumps(payload, ensure_ascii=False), encoding="utf-8")
+                os.replace(tmp, file)  # readers see the old entry or the new one, never half
+            finally:
+                tmp.unlink(missing_ok=True)
         except OSError:
             pass  # a cache that cannot be written only costs time
+
+
+def _mention(m: dict[str, object]) -> Mention:
+    """A Mention from a cache entry, checking every field's type (TypeError when wrong)."""
+    ints = [m[k] for k in ("start", "end", "sentence_start", "sentence_end")]
+    strs = [m[k] for k in ("text", "name")]
+    if any(type(v) is not int for v in ints) or any(type(v) is not str for v in strs):
+        raise TypeError("bad field in cache entry")
+    start, end, s0, s1 = ints
+    return Mention(start, end, m["text"], m["name"], EntityKind(m["kind"]), s0, s1)  # type: ignore[arg-type]
+
+
+def _fits(m: Mention, text: str) -> bool:
+    """The mention's offsets are inside `text` and its text is what is there."""
+    return (
+        0 <= m.start < m.end <= len(text)
+        and 0 <= m.sentence_start <= m.sentence_end <= len(text)
+        and text[m.start : m.end] == m.text
+        and bool(m.name.strip())
+    )

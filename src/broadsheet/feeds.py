@@ -128,6 +128,6 @@ def atom_bytes(feed: Feed) -> bytes:
             entry.author(data)
         if item.summary:
             entry.summary(_clean(item.summary))
-        for name in item.categories:
-            entry.category({"term": _clean(name)})
+        if item.categories:  # one call: feedgen re-copies the whole list on every call
+            entry.category([{"term": _clean(name)} for name in item.categories])
     return fg.atom_str(pretty=True, encoding="UTF-8", xml_declaration=True)

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import re
 from dataclasses import dataclass
 from typing import Any
 
 import frontmatter as python_frontmatter
 import yaml
 
+from broadsheet import safeyaml
 from broadsheet.model import KIND_BY_KEY, Problem, SourceError
 
 KEYS = (
@@ -68,13 +70,14 @@ def split(text: str, path: str) -> SplitDocument:
     # its line 0 is the file's line 1.
     body_line = fm_text.count("\n") + 2
     try:
-        root = yaml.compose(fm_text)
-        meta = yaml.safe_load(fm_text)
+        root = safeyaml.compose(fm_text)
+        meta = safeyaml.safe_load(fm_text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        if "stream end" in str(getattr(exc, "problem", "")) and getattr(exc, "context_mark", None):
+        context = getattr(exc, "context_mark", None)
+        if mark is not None and context is not None and mark.line >= fm_text.count("\n") - 1:
             # An unclosed bracket or quote is found only at the end: point at where it opened.
-            mark = exc.context_mark  # type: ignore[attr-defined]
+            mark = context
         line = mark.line + 1 if mark is not None else 1
         column = mark.column + 1 if mark is not None else None
         problem = getattr(exc, "problem", None) or str(exc)
@@ -132,6 +135,21 @@ def _as_date(value: Any) -> tuple[dt.date, dt.datetime | None] | None:
     return None
 
 
+def _no_such_day(value: Any) -> str:
+    """Why a date-shaped value is no date: " (year 0 is out of range...)", else ""."""
+    match = re.match(r"\s*(\d+)-(\d+)-(\d+)", str(value))
+    if not match:
+        return ""
+    year, month, day = map(int, match.groups())
+    if not 1 <= year <= 9999:
+        return f" (year {year} is out of range: years run from 1 to 9999)"
+    try:
+        dt.date(year, month, day)
+    except ValueError as exc:
+        return f" ({exc})"
+    return ""
+
+
 def validate(
     meta: dict[str, Any], path: str, key_lines: dict[str, int]
 ) -> tuple[FrontMatter, list[Problem]]:
@@ -169,7 +187,7 @@ def validate(
             if parsed is None:
                 report(
                     key,
-                    f"'date' {value!r} is not a date: write it as YYYY-MM-DD "
+                    f"'date' {value!r} is not a date{_no_such_day(value)}: write it as YYYY-MM-DD "
                     "(or YYYY-MM-DDTHH:MM for a time); it is ignored",
                 )
             else:

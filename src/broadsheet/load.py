@@ -85,6 +85,9 @@ def _walk(content: Path) -> Iterator[Path]:
         rel = path.relative_to(content)
         if any(part.startswith((".", "_")) for part in rel.parts):
             continue
+        if path.is_symlink() and path.is_dir():
+            yield path  # never followed (rglob does not); discover reports it
+            continue
         if path.is_file() and source_format(path) is not None:
             yield path
 
@@ -109,6 +112,16 @@ def discover(project: Path, content_dir: str) -> tuple[list[Path], list[Problem]
         return files, problems
     for path in _walk(content):
         rel = (Path(content_dir) / path.relative_to(content)).as_posix()
+        if path.is_dir():
+            problems.append(
+                Problem(
+                    rel,
+                    "skipped: a link to a folder; articles in linked folders are not read "
+                    "(move or copy them into the content folder)",
+                    severity="warning",
+                )
+            )
+            continue
         if not path.resolve().is_relative_to(content):
             problems.append(
                 Problem(

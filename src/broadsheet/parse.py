@@ -162,7 +162,21 @@ def parse_markdown_source(
         headline, body = _take_markdown_headline(body)
         if headline is not None:
             fm = FrontMatter(**{**fm.__dict__, "headline": headline})
-    return fm, markdown_to_html(body, allow_raw_html), problems
+    if fm.headline and not body.strip():
+        problems.append(
+            Problem(
+                source.path, "the article has a headline but no body text", None, None, "warning"
+            )
+        )
+    try:
+        body_html = markdown_to_html(body, allow_raw_html)
+    except RecursionError as exc:  # Python-Markdown recurses once per level of nesting
+        raise SourceError(
+            source.path,
+            "the Markdown is nested too deeply to read (lists or quotes)",
+            doc.body_line,
+        ) from exc
+    return fm, body_html, problems
 
 
 def parse_source(source: Source, allow_raw_html: bool = False, zone: dt.tzinfo = dt.UTC) -> Parsed:
@@ -173,6 +187,12 @@ def parse_source(source: Source, allow_raw_html: bool = False, zone: dt.tzinfo =
     if source.format == "text":
         fm, body_html, problems = parse_text_source(source)
     else:
+        if not source.text.strip():
+            raise SourceError(
+                source.path,
+                "the file is empty: start it with front matter ('---', 'headline: ...', "
+                "'date: YYYY-MM-DD', '---') and write the article below",
+            )
         fm, body_html, problems = parse_markdown_source(source, allow_raw_html)
     if not fm.headline:
         raise SourceError(

@@ -37,6 +37,11 @@ SECTION_TITLES = {
 }
 #: Archive index chart: month by month up to ten years, then year by year.
 ARCHIVE_MAX_MONTHS = 120
+#: An article naming thousands of entities (a list, a directory) must not make the build
+#: quadratic: co-mentions count only its first RELATED_SCAN entities (first-mention order), and
+#: its feed entries carry only the first FEED_CATEGORIES names.
+RELATED_SCAN = 100
+FEED_CATEGORIES = 50
 
 
 # ---------------------------------------------------------------- URLs
@@ -314,8 +319,9 @@ def _co_mentions(archive: Archive) -> dict[str, Counter[str]]:
     """Entity → how many articles name it together with each other entity."""
     together: dict[str, Counter[str]] = defaultdict(Counter)
     for item in archive.articles:
-        for a in item.entities:
-            for b in item.entities:
+        named = item.entities[:RELATED_SCAN]
+        for a in named:
+            for b in named:
                 if a != b:
                     together[a][b] += 1
     return together
@@ -365,7 +371,7 @@ def _feed(
                 authors=tuple(
                     FeedAuthor(archive.authors[s].name, link(author_url(s))) for s in it.authors
                 ),
-                categories=tuple(archive.entities[k].name for k in it.entities),
+                categories=tuple(archive.entities[k].name for k in it.entities[:FEED_CATEGORIES]),
             )
         )
     feed = Feed(
