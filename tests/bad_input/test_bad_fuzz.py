@@ -24,6 +24,7 @@ from broadsheet import rawtext
 from broadsheet.build import build
 from broadsheet.extract.names import name_key
 from broadsheet.extract.pieces import split_text
+from broadsheet.frontmatter import KEYS as FRONT_MATTER_KEYS
 from broadsheet.load import decode
 from broadsheet.model import Source, SourceError
 from broadsheet.parse import parse_source
@@ -122,20 +123,8 @@ values = st.recursive(
     lambda inner: st.lists(inner, max_size=4) | st.dictionaries(words, inner, max_size=3),
     max_leaves=8,
 )
-KEYS = [
-    "headline",
-    "byline",
-    "date",
-    "people",
-    "organizations",
-    "places",
-    "slug",
-    "summary",
-    "draft",
-    "Headline",
-    "peple",
-    "tags",
-]
+#: The real keys, plus near misses and an unknown one.
+KEYS = [*FRONT_MATTER_KEYS, "Headline", "peple", "tags"]
 front_matters = st.dictionaries(st.sampled_from(KEYS) | words, values, max_size=8)
 YAML_CHARS = st.sampled_from([*list(":-[]{}#&*!|>'\"%@`,? \n\t"), "a", "b", "é", "\u2028"])
 yaml_noise = st.lists(YAML_CHARS, max_size=60).map("".join)
