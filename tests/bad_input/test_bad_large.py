@@ -68,14 +68,15 @@ def test_a_20_mb_article_builds_in_bounded_time_and_memory(scratch: Path):
         [sys.executable, "-c", MAXRSS, str(project)],
         capture_output=True,
         text=True,
-        timeout=300,
+        timeout=600,
         check=False,
     )
     seconds = time.perf_counter() - started
     assert run.returncode == 0, run.stderr
     maxrss_mb = int(run.stderr.split("MAXRSS_KB")[1].split()[0]) / 1024
-    # Measured: ~6 s and ~250 MB here; the bounds leave room for a slow, busy machine.
-    assert seconds < 120, f"{seconds:.0f} s"
+    # Measured: ~6 s and ~250 MB here. Not a speed goal (those live in bench/): the bound only
+    # catches a super-linear step, with room for a slow, busy machine.
+    assert seconds < 300, f"{seconds:.0f} s"
     assert maxrss_mb < 1500, f"{maxrss_mb:.0f} MB"
     html = (project / "site/articles/huge/index.html").read_text(encoding="utf-8")
     assert len(html) > 20_000_000 and html.count("<p>") >= count
@@ -127,7 +128,7 @@ def test_ten_thousand_entities_in_one_article(scratch: Path):
     seconds = time.perf_counter() - started
     # Measured: ~15 s in RAM here (20,000 pages and feeds). Quadratic steps (co-mentions,
     # feed categories, surname checks) made it run for hours before they were bounded.
-    assert seconds < 150, f"{seconds:.0f} s"
+    assert seconds < 400, f"{seconds:.0f} s"  # not a speed goal: catches hours, not seconds
     assert result.errors == []
     site = project / "site"
     people = {p.parent.name for p in (site / "people").glob("*/index.html")}
