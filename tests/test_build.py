@@ -183,3 +183,14 @@ def test_articles_that_list_all_their_entities_need_no_model(make_project):
         ("U.S.", "places/united-states/"),
     ]:
         assert f'href="../../{href}" class="mention' in html.split(f">{text}</a>")[0][-200:], text
+
+
+def test_output_does_not_depend_on_the_number_of_workers(sample_project, nlp):
+    """Parsing and rendering on a pool of processes give the same bytes as one process."""
+    from sitecheck import site_files
+
+    build(sample_project, nlp=nlp, workers=1, overrides={"output_dir": "one"})
+    result = build(sample_project, nlp=nlp, workers=2, overrides={"output_dir": "two"})
+    assert result.errors == []
+    one, two = site_files(sample_project / "one"), site_files(sample_project / "two")
+    assert one == two and len(one) > 100

@@ -6,9 +6,11 @@ before anything is rendered, and nothing is written until every page has rendere
 
 from __future__ import annotations
 
+import contextlib
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Executor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -24,15 +26,21 @@ from broadsheet.model import (
     EntityKind,
     Mention,
     Problem,
-    SourceError,
     of_severity,
 )
-from broadsheet.parse import parse_source
 from broadsheet.plan import Page, plan_site
 from broadsheet.registry import Registry, load_registry
 from broadsheet.render import make_environment, render_page, static_files
 from broadsheet.resolve import ArticleInput, article_entities, resolve_archive
 from broadsheet.search import build_search_index
+from broadsheet.workers import (
+    PARALLEL_THRESHOLD,
+    make_pool,
+    ordered_map,
+    parse_chunk,
+    render_chunk,
+    worker_count,
+)
 from broadsheet.write import check_output_dir, write_tree
 
 Reporter = Callable[[Problem], None]
@@ -87,16 +95,20 @@ class _Problems:
                 raise BuildFailed(problem)
 
 
-def parse_all(sources: Sequence[Any], config: Config, problems: _Problems) -> list[Article]:
+def parse_all(
+    sources: Sequence[Any],
+    config: Config,
+    problems: _Problems,
+    pool: Executor | None = None,
+    workers: int = 1,
+) -> list[Article]:
+    """Every source parsed, in order (on the pool's workers when there is one)."""
+    jobs = ((source, config.allow_raw_html, config.zone) for source in sources)
     articles = []
-    for source in sources:
-        try:
-            parsed = parse_source(source, config.allow_raw_html, config.zone)
-        except SourceError as exc:
-            problems.add(exc.problem)
-            continue
-        problems.add(*parsed.problems)
-        articles.append(parsed.article)
+    for article, found in ordered_map(pool, parse_chunk, jobs, workers):
+        problems.add(*found)
+        if article is not None:
+            articles.append(article)
     return articles
 
 
@@ -193,12 +205,27 @@ def _reporting(pages: Iterator[Page], progress: Progress | None) -> Iterator[Pag
 
 
 def render_all(
-    pages: Iterator[Page], project: Path, config: Config, kinds: Counter[str]
+    pages: Iterator[Page],
+    project: Path,
+    config: Config,
+    kinds: Counter[str],
+    pool: Executor | None = None,
+    workers: int = 1,
 ) -> Iterator[tuple[str, bytes | Path]]:
-    env = make_environment(project, config)
-    for page in pages:
-        kinds[page.kind] += 1
-        yield page.output, render_page(page, env, config)
+    """(output path, bytes) for every page, in plan order, then the theme's static files."""
+
+    def counted() -> Iterator[Page]:
+        for page in pages:
+            kinds[page.kind] += 1
+            yield page
+
+    if pool is None:
+        env = make_environment(project, config)
+        for page in counted():
+            yield page.output, render_page(page, env, config)
+    else:
+        jobs = ((page, project, config) for page in counted())
+        yield from ordered_map(pool, render_chunk, jobs, workers)
     yield from static_files(project).items()
 
 
@@ -212,11 +239,13 @@ def build(
     reporter: Reporter | None = None,
     nlp: Any = None,
     progress: Progress | None = None,
+    workers: int | None = None,
 ) -> BuildResult:
     """Build the archive project at `project` into its output folder.
 
     `progress(stage, done, total)`, when given, is called as articles are extracted and pages
-    rendered (for a progress bar).
+    rendered (for a progress bar). `workers`: processes for parsing and rendering (default: one
+    per core for archives of PARALLEL_THRESHOLD articles or more; the output is the same).
     """
     started = time.perf_counter()
     project = project.resolve()
@@ -233,7 +262,45 @@ def build(
 
     loaded = load_sources(project, config.content_dir)
     problems.add(*loaded.problems)
-    articles = [a for a in parse_all(loaded.sources, config, problems) if drafts or not a.draft]
+    large = len(loaded.sources) >= PARALLEL_THRESHOLD
+    count = worker_count(workers) if (large or workers) else 1
+    with contextlib.ExitStack() as stack:
+        pool = make_pool(count)
+        if pool is not None:
+            stack.callback(pool.shutdown, cancel_futures=True)
+        return _build_loaded(
+            project,
+            config,
+            registry,
+            output,
+            loaded,
+            problems,
+            drafts,
+            nlp,
+            progress,
+            pool,
+            count,
+            started,
+        )
+
+
+def _build_loaded(
+    project: Path,
+    config: Config,
+    registry: Registry,
+    output: Path,
+    loaded: Any,
+    problems: _Problems,
+    drafts: bool,
+    nlp: Any,
+    progress: Progress | None,
+    pool: Executor | None,
+    workers: int,
+    started: float,
+) -> BuildResult:
+    """The build after loading: parse, extract, resolve, plan, render, write."""
+    parsed = parse_all(loaded.sources, config, problems, pool, workers)
+    articles = [a for a in parsed if drafts or not a.draft]
     articles, found = unique_slugs(articles)
     problems.add(*found)
 
@@ -259,7 +326,9 @@ def build(
             if not index.built:
                 problems.add(Problem("(search)", index.message, severity="warning"))
 
-    written = write_tree(render_all(pages, project, config, kinds), output, index_for_search)
+    written = write_tree(
+        render_all(pages, project, config, kinds, pool, workers), output, index_for_search
+    )
     return BuildResult(
         output,
         len(articles),
