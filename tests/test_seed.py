@@ -8,23 +8,12 @@ from pathlib import Path
 import pytest
 
 from broadsheet.build import build
+from paths import SEED_PEOPLE
 from sitecheck import broken_links, page, section_names
 
 pytestmark = pytest.mark.slow
 
-PEOPLE = {
-    "Rand Paul",
-    "Donald Trump",
-    "Vladimir Putin",
-    "Konstantin Kosachev",
-    "Phillip Huffines",
-    "Peter Goettler",
-    "Sergey Kislyak",
-    "Richard Shelby",
-    "Lindsey Graham",
-    "Leonid Slutsky",
-    "Maria Butina",
-}
+PEOPLE = SEED_PEOPLE
 NOT_PEOPLE = {
     "Russia",
     "Russian",

@@ -19,6 +19,7 @@ from bs4 import BeautifulSoup
 
 from broadsheet.build import BuildResult, build
 from broadsheet.render import default_theme_dir
+from paths import write_files  # noqa: F401  (re-exported for the bad-input tests)
 
 DATA = Path(__file__).parent / "data"
 
@@ -29,18 +30,6 @@ GOOD = (
     "---\nheadline: A good story\ndate: 2020-01-02\nbyline: Jane Doe\n"
     "people: [Rand Paul]\n---\nRand Paul spoke on Tuesday.\n"
 )
-
-
-def write_files(project: Path, files: dict[str, str | bytes]) -> Path:
-    (project / "content").mkdir(parents=True, exist_ok=True)
-    for rel, data in files.items():
-        path = project / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(data, bytes):
-            path.write_bytes(data)
-        else:
-            path.write_text(data, encoding="utf-8")
-    return project
 
 
 def quiet_build(project: Path, **kwargs) -> BuildResult:
