@@ -133,22 +133,6 @@ def sentence_of(text: str, starts: Sequence[int], start: int) -> tuple[int, int]
     return starts[i], len(text[:end].rstrip())
 
 
-def sentence_around(text: str, start: int, end: int) -> tuple[int, int]:
-    """Bounds of the sentence containing text[start:end]."""
-    return sentence_of(text, sentence_starts(text), start)
-
-
-def find_name(text: str, name: str, kind: EntityKind) -> list[Mention]:
-    """Every whole-word occurrence of `name` in the text, as mentions."""
-    starts = sentence_starts(text)
-    pattern = re.compile(r"(?<!\w)" + r"\s+".join(map(re.escape, name.split())) + r"(?!\w)")
-    found = []
-    for m in pattern.finditer(text):
-        s0, s1 = sentence_of(text, starts, m.start())
-        found.append(Mention(m.start(), m.end(), m.group(), name, kind, s0, s1))
-    return found
-
-
 def country_abbreviations(name: str) -> tuple[str, ...]:
     """How news copy abbreviates a country: "U.S.", "US", "USA" for United States."""
     forms = []
