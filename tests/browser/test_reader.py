@@ -126,6 +126,10 @@ def test_search_finds_articles_by_name_and_filters_by_person(page, site_url):
     result = page.locator(".pagefind-ui__result-link").first
     result.wait_for(timeout=10_000)
     assert "Rand Paul meets Russian senators" in result.inner_text()
+    # Pagefind's UI fills the filter panel after the first results: wait for it, bounded.
+    page.wait_for_function(
+        "document.querySelectorAll('.pagefind-ui__filter-name').length >= 5", timeout=10_000
+    )
     filters = page.locator(".pagefind-ui__filter-name").all_inner_texts()
     assert {"person", "organization", "place", "author", "year"} <= {
         f.strip().lower() for f in filters
