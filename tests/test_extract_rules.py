@@ -6,6 +6,8 @@ import random
 from itertools import pairwise
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from nameparser.config import CONSTANTS
 
 from broadsheet.extract.names import (
@@ -581,3 +583,19 @@ def test_random_spans_always_give_well_formed_mentions() -> None:
         mentions = mentions_from_spans(text, spans)
         assert_well_formed(text, mentions)
         assert mentions == mentions_from_spans(text, spans)
+
+
+@settings(max_examples=300, derandomize=True, deadline=None)
+@given(st.text(alphabet=st.characters(max_codepoint=127), max_size=20))
+def test_name_key_ascii_fast_path_agrees_with_the_unicode_rules(name):
+    from broadsheet.extract.names import name_key, unicode_name_key
+
+    assert name_key(name) == unicode_name_key(name)
+
+
+def test_name_key_examples():
+    from broadsheet.extract.names import name_key
+
+    assert name_key("Jean-Luc Picard") == name_key("Jean‐Luc Picard") == "jean luc picard"
+    assert name_key("U.S.") == name_key("US") == "us"
+    assert name_key("!!!") == "!!!" and name_key("AT&T") == "att"

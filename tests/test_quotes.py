@@ -176,3 +176,10 @@ def test_person_pages_list_their_quotes_with_links(seed_site):
     assert kosachev == ["“We know you as an authoritative, independent American politician”"]
     assert (seed_site / "articles" / "rand-paul-moscow" / "index.html").is_file()
     assert quotes("places/moscow/") == []
+
+
+def test_quoted_spans_pairs_marks_within_a_paragraph():
+    from broadsheet.quotes import quoted_spans
+
+    text = 'A “one” b "two" c “open\n\n"three" „four” "x'
+    assert [text[a:b] for a, b in quoted_spans(text)] == ["“one”", '"two"', '"three"', "„four”"]

@@ -2,9 +2,12 @@
 
 import datetime as dt
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from broadsheet.model import Article, EntityKind, Mention
 from broadsheet.registry import Registry, parse_registry
-from broadsheet.resolve import ArticleInput, article_entities, resolve_archive
+from broadsheet.resolve import ArticleInput, article_entities, mentions_by_name, resolve_archive
 
 P, ORG, L = EntityKind.PERSON, EntityKind.ORGANIZATION, EntityKind.PLACE
 NO_REGISTRY = Registry()
@@ -198,3 +201,43 @@ def test_bylines_become_authors():
         (article("b", bylines=("jane doe",)), "", []),
     )
     assert sorted(archive.authors) == ["jane-doe", "john-roe"]
+
+
+# ---------------------------------------------------------------- finding names in text
+
+
+def _regex_mentions(text: str, forms: list[str]) -> list[tuple[int, int]]:
+    """The reference: one regex alternation of the forms, longest first, whole words."""
+    import re
+
+    alternatives = sorted({" ".join(f.split()) for f in forms}, key=lambda f: (-len(f), f))
+    pattern = re.compile(
+        r"(?<!\w)(?:"
+        + "|".join(r"\s+".join(map(re.escape, f.split())) for f in alternatives)
+        + r")(?!\w)"
+    )
+    return [(m.start(), m.end()) for m in pattern.finditer(text)]
+
+
+_WORDS = ["Rand", "Paul", "Rand Paul", "U.S.", "Paul's", "R", "Ran", "_x", "é", "Paul Jr."]
+
+
+@settings(max_examples=400, derandomize=True, deadline=None)
+@given(
+    pieces=st.lists(
+        st.sampled_from([*_WORDS, " ", "  ", "\n\n", "\t", ".", "-", "(", "'s", "x", "_", "1"]),
+        max_size=30,
+    ),
+    forms=st.lists(st.sampled_from(_WORDS), min_size=1, max_size=4, unique=True),
+)
+def test_mentions_by_name_finds_what_a_longest_first_regex_finds(pieces, forms):
+    text = "".join(pieces)
+    found = mentions_by_name(text, [("Rand Paul", EntityKind.PERSON, tuple(forms))])
+    spans = [(m.start, m.end) for ms in found.values() for m in ms]
+    assert sorted(spans) == _regex_mentions(text, forms)
+
+
+def test_mentions_by_name_across_line_breaks_and_not_inside_words():
+    text = "Sen. Rand\nPaul spoke. Paulson did not; Paul's aide (Paul) did."
+    found = mentions_by_name(text, [("Rand Paul", EntityKind.PERSON, ("Rand Paul", "Paul"))])
+    assert [m.text for m in found["rand paul"]] == ["Rand\nPaul", "Paul", "Paul"]

@@ -208,6 +208,18 @@ def render_html(body: BodyText, links: Sequence[Link] = ()) -> str:
     return "".join(out)
 
 
+@dataclass(frozen=True)
+class LinkedBody:
+    """Body HTML with its links, serialised when a template shows it (`__html__`), so the
+    work is done where pages are rendered (on the worker processes), not while planning."""
+
+    body_html: str
+    links: tuple[Link, ...]
+
+    def __html__(self) -> str:
+        return render_html(body_text(self.body_html), self.links)
+
+
 def paragraphs_to_html(paragraphs: Sequence[str]) -> str:
     """Raw-text paragraphs → body HTML (every character escaped)."""
     return "\n".join(f"<p>{html.escape(p, quote=False)}</p>" for p in paragraphs)

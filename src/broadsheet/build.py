@@ -7,8 +7,9 @@ before anything is rendered, and nothing is written until every page has rendere
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import time
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Executor
 from dataclasses import dataclass, field, replace
@@ -18,7 +19,27 @@ from typing import Any
 from broadsheet.bodytext import body_text
 from broadsheet.cache import CACHE_DIR, ExtractionCache
 from broadsheet.config import Config, load_config
-from broadsheet.load import load_sources
+from broadsheet.incremental import (
+    BuildState,
+    FileStat,
+    Manifest,
+    Parsed,
+    ParsedFile,
+    TreeId,
+    code_digest,
+    digest,
+    file_stat,
+    files_digest,
+    load_parsed,
+    load_state,
+    object_digest,
+    save_state,
+    settings_digest,
+    tree_id,
+    trusted,
+    unchanged,
+)
+from broadsheet.load import discover, read_source
 from broadsheet.lock import locked
 from broadsheet.model import (
     Archive,
@@ -26,12 +47,15 @@ from broadsheet.model import (
     EntityKind,
     Mention,
     Problem,
+    Source,
+    SourceError,
     of_severity,
 )
 from broadsheet.plan import Page, plan_site
+from broadsheet.publish import Payload, Reuse, StaleSite, publish
 from broadsheet.registry import Registry, load_registry
-from broadsheet.render import make_environment, render_page, static_files
-from broadsheet.resolve import ArticleInput, article_entities, resolve_archive
+from broadsheet.render import make_environment, render_page, static_files, theme_dirs
+from broadsheet.resolve import ArticleEntity, ArticleInput, article_entities, resolve_archive
 from broadsheet.search import build_search_index
 from broadsheet.workers import (
     PARALLEL_THRESHOLD,
@@ -41,7 +65,7 @@ from broadsheet.workers import (
     render_chunk,
     worker_count,
 )
-from broadsheet.write import check_output_dir, write_tree
+from broadsheet.write import check_output_dir
 
 Reporter = Callable[[Problem], None]
 #: progress(stage, done, total): "extract" counts articles sent to the model, "render" pages.
@@ -68,6 +92,10 @@ class BuildResult:
     #: the resolved archive and each article's entities (for `broadsheet check`)
     archive: Archive | None = field(default=None, repr=False, compare=False)
     inputs: tuple[ArticleInput, ...] = field(default=(), repr=False, compare=False)
+    #: nothing had changed since the last build, so nothing was done (archive is then None)
+    unchanged: bool = False
+    #: files whose bytes were written (the rest were already in place); None if not counted
+    written: int | None = None
 
     @property
     def errors(self) -> list[Problem]:
@@ -93,23 +121,6 @@ class _Problems:
                 self.reporter(problem)
             if self.strict and problem.severity == "error":
                 raise BuildFailed(problem)
-
-
-def parse_all(
-    sources: Sequence[Any],
-    config: Config,
-    problems: _Problems,
-    pool: Executor | None = None,
-    workers: int = 1,
-) -> list[Article]:
-    """Every source parsed, in order (on the pool's workers when there is one)."""
-    jobs = ((source, config.allow_raw_html, config.zone) for source in sources)
-    articles = []
-    for article, found in ordered_map(pool, parse_chunk, jobs, workers):
-        problems.add(*found)
-        if article is not None:
-            articles.append(article)
-    return articles
 
 
 def unique_slugs(articles: Sequence[Article]) -> tuple[list[Article], list[Problem]]:
@@ -204,31 +215,6 @@ def _reporting(pages: Iterator[Page], progress: Progress | None) -> Iterator[Pag
     progress("render", len(listed), len(listed))
 
 
-def render_all(
-    pages: Iterator[Page],
-    project: Path,
-    config: Config,
-    kinds: Counter[str],
-    pool: Executor | None = None,
-    workers: int = 1,
-) -> Iterator[tuple[str, bytes | Path]]:
-    """(output path, bytes) for every page, in plan order, then the theme's static files."""
-
-    def counted() -> Iterator[Page]:
-        for page in pages:
-            kinds[page.kind] += 1
-            yield page
-
-    if pool is None:
-        env = make_environment(project, config)
-        for page in counted():
-            yield page.output, render_page(page, env, config)
-    else:
-        jobs = ((page, project, config) for page in counted())
-        yield from ordered_map(pool, render_chunk, jobs, workers)
-    yield from static_files(project).items()
-
-
 @locked  # one build of a project at a time; a second fails at once (lock.py)
 def build(
     project: Path,
@@ -240,14 +226,18 @@ def build(
     nlp: Any = None,
     progress: Progress | None = None,
     workers: int | None = None,
+    incremental: bool = True,
 ) -> BuildResult:
     """Build the archive project at `project` into its output folder.
 
     `progress(stage, done, total)`, when given, is called as articles are extracted and pages
     rendered (for a progress bar). `workers`: processes for parsing and rendering (default: one
     per core for archives of PARALLEL_THRESHOLD articles or more; the output is the same).
+    `incremental`: reuse what the last build of this output left (incremental.py); the output
+    is the same either way.
     """
     started = time.perf_counter()
+    started_ns = time.time_ns()
     project = project.resolve()
     problems = _Problems(reporter, strict)
 
@@ -260,83 +250,282 @@ def build(
     output = output if output.is_absolute() else project / output
     check_output_dir(output, project, project / config.content_dir)
 
-    loaded = load_sources(project, config.content_dir)
-    problems.add(*loaded.problems)
-    large = len(loaded.sources) >= PARALLEL_THRESHOLD
+    files, found = discover(project, config.content_dir)
+    problems.add(*found)
+    stats = {_relative(f, project): file_stat(f) for f in files}
+    work = _state_dir(project, output) if incremental else None
+    state = load_state(work) if work else BuildState()
+    code = code_digest()
+    settings = settings_digest(
+        code, config, registry, files_digest(theme_dirs(project)), drafts, str(output)
+    )
+    if work and unchanged(state, settings, stats) and tree_id(output) in state.trees:
+        problems.add(*state.problems)  # nothing to do: say again what the last build said
+        summary = state.summary
+        return BuildResult(
+            output,
+            summary["articles"],
+            summary["pages"],
+            summary["files"],
+            summary["bytes"],
+            tuple(problems.items),
+            time.perf_counter() - started,
+            unchanged=True,
+        )
+    changed = sum(1 for rel, st in stats.items() if state.files.get(rel) != st)
+    # A pool pays for itself when much is to be parsed or rendered: cold, new settings, or
+    # many changed files.
+    large = len(files) >= PARALLEL_THRESHOLD and (
+        state.settings != settings or changed >= PARALLEL_THRESHOLD // 3
+    )
     count = worker_count(workers) if (large or workers) else 1
     with contextlib.ExitStack() as stack:
         pool = make_pool(count)
         if pool is not None:
             stack.callback(pool.shutdown, cancel_futures=True)
-        return _build_loaded(
-            project,
-            config,
-            registry,
-            output,
-            loaded,
-            problems,
-            drafts,
-            nlp,
-            progress,
-            pool,
-            count,
-            started,
+        build_input = _BuildInput(
+            project, config, registry, output, files, stats, problems, drafts, nlp, progress
         )
+        result = _build_parsed(build_input, state, work, settings, code, pool, count, started)
+    if work is not None:
+        state.started_ns = started_ns
+        save_state(work, state)
+    return result
 
 
-def _build_loaded(
-    project: Path,
-    config: Config,
+@dataclass(frozen=True)
+class _BuildInput:
+    project: Path
+    config: Config
+    registry: Registry
+    output: Path
+    files: list[Path]
+    stats: dict[str, FileStat | None]
+    problems: _Problems
+    drafts: bool
+    nlp: Any
+    progress: Progress | None
+
+
+def _relative(path: Path, project: Path) -> str:
+    return path.relative_to(project).as_posix() if path.is_relative_to(project) else str(path)
+
+
+def _state_dir(project: Path, output: Path) -> Path:
+    """Where the state of builds into `output` lives (one per output folder)."""
+    key = hashlib.blake2b(str(output.resolve()).encode(), digest_size=8).hexdigest()
+    return project / CACHE_DIR / "build" / key
+
+
+def parse_changed(
+    bi: _BuildInput,
+    state: BuildState,
+    previous: Parsed,
+    parse_settings: bytes,
+    pool: Executor | None,
+    workers: int,
+) -> dict[str, ParsedFile]:
+    """Every content file's parse: the last build's where the file and the parse settings are
+    unchanged, else read and parsed now (on the pool when there is one)."""
+    reusable = previous.files if state.parse_settings == parse_settings else {}
+    done: dict[str, ParsedFile] = {}
+    todo: list[tuple[str, Source, tuple[Problem, ...]]] = []
+    for file in bi.files:
+        rel = _relative(file, bi.project)
+        stat = bi.stats[rel]
+        previous = reusable.get(rel)
+        if previous is not None and trusted(state, stat, previous.stat):
+            done[rel] = previous
+            continue
+        try:
+            source, found = read_source(file, bi.project)
+        except SourceError as exc:
+            done[rel] = ParsedFile(stat or (0, 0, 0), "", None, (exc.problem,))
+            continue
+        if previous is not None and previous.content_hash == source.content_hash:
+            done[rel] = replace(previous, stat=stat or (0, 0, 0))  # touched, not changed
+            continue
+        todo.append((rel, source, tuple(found)))
+    jobs = ((source, bi.config.allow_raw_html, bi.config.zone) for _, source, _ in todo)
+    parsed = ordered_map(pool, parse_chunk, jobs, workers)
+    for (rel, source, read_problems), (article, found) in zip(todo, parsed, strict=True):
+        stat = bi.stats[rel] or (0, 0, 0)
+        done[rel] = ParsedFile(stat, source.content_hash, article, read_problems + found)
+    # content order (discovery order), whatever order they were parsed in
+    return {_relative(f, bi.project): done[_relative(f, bi.project)] for f in bi.files}
+
+
+def entities_of(
+    articles: Sequence[Article],
+    texts: Sequence[str],
+    mentions: Sequence[tuple[Mention, ...]],
     registry: Registry,
-    output: Path,
-    loaded: Any,
-    problems: _Problems,
-    drafts: bool,
-    nlp: Any,
-    progress: Progress | None,
+    previous: Parsed,
+) -> tuple[list[tuple[ArticleEntity, ...]], dict[bytes, tuple[ArticleEntity, ...]]]:
+    """Each article's entities (resolve.article_entities), the last build's where their inputs
+    are equal; and the cache for the next build."""
+    registry_digest = object_digest(registry)
+    cache: dict[bytes, tuple[ArticleEntity, ...]] = {}
+    out = []
+    for article, text, found in zip(articles, texts, mentions, strict=True):
+        key = object_digest((registry_digest, text, article.declared, found))
+        entities = previous.entities.get(key)
+        if entities is None:
+            entities = article_entities(article, text, found, registry)
+        cache[key] = entities
+        out.append(entities)
+    return out, cache
+
+
+def _build_parsed(
+    bi: _BuildInput,
+    state: BuildState,
+    work: Path | None,
+    settings: bytes,
+    code: bytes,
     pool: Executor | None,
     workers: int,
     started: float,
 ) -> BuildResult:
-    """The build after loading: parse, extract, resolve, plan, render, write."""
-    parsed = parse_all(loaded.sources, config, problems, pool, workers)
-    articles = [a for a in parsed if drafts or not a.draft]
+    """The build after discovery: parse, extract, resolve, plan, render, publish."""
+    config, problems, project = bi.config, bi.problems, bi.project
+    parse_settings = settings_digest(code, config.allow_raw_html, str(config.zone))
+    previous = load_parsed(work) if work is not None else Parsed()
+    parsed_files = parse_changed(bi, state, previous, parse_settings, pool, workers)
+    parsed: list[Article] = []
+    for entry in parsed_files.values():
+        problems.add(*entry.problems)
+        if entry.article is not None:
+            parsed.append(entry.article)
+    articles = [a for a in parsed if bi.drafts or not a.draft]
     articles, found = unique_slugs(articles)
     problems.add(*found)
 
-    texts = [body_text(a.body_html).text for a in articles]
+    texts = [a.text if a.text is not None else body_text(a.body_html).text for a in articles]
     todo = [i for i, a in enumerate(articles) if needs_extraction(a)]
     mentions: list[tuple[Mention, ...]] = [() for _ in articles]
-    found_mentions = extract_all([texts[i] for i in todo], config, project, nlp, progress)
+    found_mentions = extract_all([texts[i] for i in todo], config, project, bi.nlp, bi.progress)
     for i, found_in_text in zip(todo, found_mentions, strict=True):
         mentions[i] = found_in_text
+    entities, entity_cache = entities_of(articles, texts, mentions, bi.registry, previous)
     inputs = [
-        ArticleInput(a, t, article_entities(a, t, m, registry))
-        for a, t, m in zip(articles, texts, mentions, strict=True)
+        ArticleInput(a, t, found_entities)
+        for a, t, found_entities in zip(articles, texts, entities, strict=True)
     ]
-    archive, found = resolve_archive(inputs, registry)
+    archive, found = resolve_archive(inputs, bi.registry)
     problems.add(*found)
 
     kinds: Counter[str] = Counter()
-    pages = _reporting(plan_site(archive, config), progress)
+    pages = _reporting(plan_site(archive, config), bi.progress)
 
     def index_for_search(staging: Path) -> None:
-        if config.search:
-            index = build_search_index(staging, config.language)
-            if not index.built:
-                problems.add(Problem("(search)", index.message, severity="warning"))
+        index = build_search_index(staging, config.language)
+        if not index.built:
+            problems.add(Problem("(search)", index.message, severity="warning"))
 
-    written = write_tree(
-        render_all(pages, project, config, kinds, pool, workers), output, index_for_search
-    )
-    return BuildResult(
-        output,
+    live_id = tree_id(bi.output)
+    # Pages rendered by the last build from equal data need no rendering now.
+    reusable = state.trees.get(live_id, {}) if live_id and state.settings == settings else {}
+
+    def record(trees: dict[TreeId, Manifest]) -> None:
+        if work is not None:
+            state.trees, state.summary = trees, {}
+            save_state(work, state)
+
+    files = render_changed(pages, reusable, project, config, kinds, pool, workers)
+    spare = work / "spare" if work is not None else None
+    try:
+        published = publish(
+            files,
+            bi.output,
+            spare,
+            state.trees if work is not None else {},
+            record,
+            generated=("pagefind",) if config.search else (),
+            finalize=index_for_search if config.search else None,
+        )
+    except StaleSite:
+        # The published site was changed by hand: forget what we knew and write it all.
+        state.trees = {}
+        kinds.clear()
+        files = render_changed(
+            plan_site(archive, config), {}, project, config, kinds, pool, workers
+        )
+        published = publish(
+            files,
+            bi.output,
+            spare,
+            {},
+            record,
+            generated=("pagefind",) if config.search else (),
+            finalize=index_for_search if config.search else None,
+        )
+    result = BuildResult(
+        bi.output,
         len(articles),
         dict(sorted(kinds.items())),
-        written.files,
-        written.bytes,
+        published.result.files,
+        published.result.bytes,
         tuple(problems.items),
         time.perf_counter() - started,
         archive,
         tuple(inputs),
+        written=published.written,
     )
+    if work is not None:
+        state.settings = settings
+        state.parse_settings = parse_settings
+        state.files = dict(bi.stats)
+        state.trees = published.trees
+        state.problems = tuple(problems.items)
+        state.summary = {
+            "articles": result.articles,
+            "pages": result.pages,
+            "files": result.files,
+            "bytes": result.bytes,
+        }
+        save_state(work, state, Parsed(parsed_files, entity_cache))
+    return result
+
+
+def render_changed(
+    pages: Iterator[Page],
+    reusable: Manifest,
+    project: Path,
+    config: Config,
+    kinds: Counter[str],
+    pool: Executor | None = None,
+    workers: int = 1,
+) -> Iterator[tuple[str, bytes, Payload]]:
+    """(output path, digest of the page's data, bytes or Reuse) for every page, then the
+    theme's static files. A page whose data digest is the one its file in the published site
+    was rendered from is not rendered again (Reuse)."""
+    reused: list[tuple[str, bytes, Payload]] = []
+    digests: deque[bytes] = deque()
+
+    def needing_render() -> Iterator[Page]:
+        for page in pages:
+            kinds[page.kind] += 1
+            data_digest = object_digest(page)
+            previous = reusable.get(page.output)
+            if previous is not None and previous[0] == data_digest:
+                reused.append((page.output, data_digest, Reuse(previous[1], previous[2])))
+                continue
+            digests.append(data_digest)
+            yield page
+
+    if pool is None:
+        env = make_environment(project, config)
+        rendered: Iterator[tuple[str, bytes]] = (
+            (page.output, render_page(page, env, config)) for page in needing_render()
+        )
+    else:
+        jobs = ((page, project, config) for page in needing_render())
+        rendered = ordered_map(pool, render_chunk, jobs, workers)
+    for rel, data in rendered:
+        yield rel, digests.popleft(), data
+        yield from reused
+        reused.clear()
+    yield from reused
+    for rel, path in static_files(project).items():
+        yield rel, digest(path.read_bytes()), path

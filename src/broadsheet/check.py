@@ -347,6 +347,7 @@ def run_check(
             reporter=reporter,
             nlp=nlp,
             progress=progress,
+            incremental=False,  # a throwaway folder: nothing to keep for a next build
         )
         assert result.archive is not None
         source_of = {

@@ -14,6 +14,7 @@ which Atom (RFC 4287 §4.2.7, RFC 3986) resolves against the feed's own address.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -67,6 +68,7 @@ class Feed:
         return max((e.published for e in self.entries), default=EPOCH)
 
 
+@functools.lru_cache(maxsize=8)  # asked once per feed entry, always with the same title
 def tag_authority(site_title: str) -> str:
     """A DNS-like name for tag: URIs from the site's title ("The Broadsheet" → "the-broadsheet")."""
     label = slugify_text(site_title)[:63].strip("-")

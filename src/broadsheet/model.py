@@ -103,6 +103,9 @@ class Article:
     body_html: str
     #: editor-declared names per front-matter key ("people", ...); a key absent = not declared
     declared: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    #: the body as plain text (bodytext.body_text(body_html).text), kept from parsing so it is
+    #: computed once; None when whoever built the Article did not fill it
+    text: str | None = None
 
 
 @dataclass(frozen=True)

@@ -127,8 +127,8 @@ def default_slug(path: str) -> str:
     return slugify_text(PurePosixPath(path).stem)
 
 
-def first_paragraph(body_html: str) -> str:
-    text = body_text(body_html).text
+def first_paragraph(text: str) -> str:
+    """The first paragraph of a body's plain text."""
     return text.split("\n\n", 1)[0].strip() if text else ""
 
 
@@ -215,6 +215,7 @@ def parse_source(source: Source, allow_raw_html: bool = False, zone: dt.tzinfo =
     slug = slugify_text(fm.slug) if fm.slug else default_slug(source.path)
     if not slug:
         slug = "article-" + source.content_hash[:10]
+    text = body_text(body_html).text
     article = Article(
         source_path=source.path,
         content_hash=source.content_hash,
@@ -227,9 +228,10 @@ def parse_source(source: Source, allow_raw_html: bool = False, zone: dt.tzinfo =
             if fm.published and fm.published.tzinfo is None
             else fm.published
         ),
-        summary=fm.summary or first_paragraph(body_html),
+        summary=fm.summary or first_paragraph(text),
         draft=fm.draft,
         body_html=body_html,
         declared=dict(fm.declared),
+        text=text,
     )
     return Parsed(article, tuple(problems))

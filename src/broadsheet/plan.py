@@ -21,7 +21,7 @@ from datetime import date
 from typing import Any
 
 from broadsheet import discovery, structured
-from broadsheet.bodytext import Link, body_text, render_html
+from broadsheet.bodytext import Link, LinkedBody
 from broadsheet.config import Config
 from broadsheet.extract.names import name_key
 from broadsheet.feeds import Feed, FeedAuthor, FeedEntry, article_time, newest_first, tag_uri
@@ -244,7 +244,7 @@ def article_page(item: ResolvedArticle, archive: Archive, config: Config | None 
     config = config or Config()
     a = item.article
     url = article_url(a.slug)
-    links = [
+    links = tuple(
         Link(
             m.start,
             m.end,
@@ -252,8 +252,8 @@ def article_page(item: ResolvedArticle, archive: Archive, config: Config | None 
             f"mention {archive.entities[m.entity].kind.value}",
         )
         for m in item.mentions
-    ]
-    body = render_html(body_text(a.body_html), links)
+    )
+    body = LinkedBody(a.body_html, links)
     named: dict[str, list[Ref]] = {"people": [], "organizations": [], "places": []}
     for key in item.entities:
         e = archive.entities[key]
@@ -355,12 +355,16 @@ def _feed(
     def ident(target: str) -> str:
         return absolute_url(config, target) if config.base_url else tag_uri(config.title, target)
 
+    # Only the newest `feed_entries` become entries (the order newest_first gives them).
+    dated = [
+        (when, it)
+        for it in items
+        if (when := article_time(it.article.date, it.article.published, config.zone))
+    ]
+    dated.sort(key=lambda pair: pair[0], reverse=True)
     entries = []
-    for it in items:
+    for when, it in dated[: config.feed_entries]:
         a = it.article
-        when = article_time(a.date, a.published, config.zone)
-        if when is None:
-            continue
         entries.append(
             FeedEntry(
                 id=ident(article_url(a.slug)),
@@ -452,6 +456,7 @@ def entity_pages(archive: Archive, config: Config) -> Iterator[Page]:
     together = _co_mentions(archive)
     prominence = _prominence(archive)
     quotes = {it.article.slug: article_quotes(it, archive) for it in archive.articles}
+    cards = {it.article.slug: _card(it, archive) for it in archive.articles}
     for key in sorted(archive.entities):
         entity = archive.entities[key]
         articles = mentioned_in.get(key, [])
@@ -459,12 +464,16 @@ def entity_pages(archive: Archive, config: Config) -> Iterator[Page]:
             continue
         items = [
             (
-                _card(it, archive),
+                cards[it.article.slug],
                 _snippet(it, key),
                 tuple(q for q in quotes[it.article.slug] if q.speaker == key),
             )
             for it in articles
         ]
+        most_named_with = sorted(
+            together[key].items(),
+            key=lambda kv: (-kv[1], -prominence[kv[0]], archive.entities[kv[0]].name),
+        )[: config.related_limit]
         related = [
             Ref(
                 archive.entities[k].name,
@@ -472,11 +481,8 @@ def entity_pages(archive: Archive, config: Config) -> Iterator[Page]:
                 archive.entities[k].kind.value,
                 n,
             )
-            for k, n in sorted(
-                together[key].items(),
-                key=lambda kv: (-kv[1], -prominence[kv[0]], archive.entities[kv[0]].name),
-            )
-        ][: config.related_limit]
+            for k, n in most_named_with
+        ]
         yield from _subject_pages(
             archive, config, entity, entity.kind.value, entity_url(entity), articles, items, related
         )
@@ -619,17 +625,17 @@ def api_pages(archive: Archive, config: Config) -> Iterator[Page]:
         for it in archive.articles
     ]
     yield Page("api/articles.json", "api", "Articles", data=articles)
+    article_urls: dict[str, list[str]] = defaultdict(list)  # entity key → its articles' URLs
+    for it in archive.articles:
+        for key in dict.fromkeys(it.entities):
+            article_urls[key].append(absolute_url(config, article_url(it.article.slug)))
     for kind in EntityKind:
         rows = []
         for key in sorted(archive.entities, key=lambda k: archive.entities[k].slug):
             e = archive.entities[key]
             if e.kind != kind:
                 continue
-            urls = [
-                absolute_url(config, article_url(it.article.slug))
-                for it in archive.articles
-                if key in it.entities
-            ]
+            urls = article_urls.get(key)
             if urls:
                 rows.append(
                     {

@@ -117,7 +117,8 @@ def render_page(page: Page, env: jinja2.Environment, config: Config) -> bytes:
     template = env.get_template(page.template)
     context: dict[str, Any] = dict(page.context)
     if "body_html" in context:
-        # Built by bodytext from sanitised HTML with every text node escaped.
+        # Built by bodytext from sanitised HTML with every text node escaped (a LinkedBody
+        # is serialised here, by its __html__).
         context["body_html"] = Markup(context["body_html"])
     canonical = absolute_url(config, page.url) if config.base_url and page.kind != "404" else ""
     html = template.render(page=page, head=page.head, canonical=canonical, **context)

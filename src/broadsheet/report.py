@@ -144,9 +144,15 @@ def counts_line(problems: Sequence[Problem]) -> str:
 
 def build_summary(result: Any, where: str) -> list[str]:
     """The one-screen summary of a BuildResult (articles, pages by kind, problems, time)."""
+    if getattr(result, "unchanged", False):
+        first = f"Nothing changed since the last build: {where}/ is up to date"
+    else:
+        first = f"Built {result.articles} articles into {where}/"
+        written = getattr(result, "written", None)
+        if written is not None and written < result.files:
+            first += f" ({plural(written, 'file')} rewritten)"
     lines = [
-        f"Built {result.articles} articles into {where}/ in {result.seconds:.1f} s: "
-        f"{plural(result.files, 'file')}, {_size(result.bytes)}."
+        f"{first} in {result.seconds:.1f} s: {plural(result.files, 'file')}, {_size(result.bytes)}."
     ]
     if result.pages:
         total = sum(result.pages.values())

@@ -7,6 +7,7 @@ what "the same name" means. Nothing here imports spaCy.
 from __future__ import annotations
 
 import re
+import string
 import unicodedata
 from collections.abc import Sequence
 
@@ -169,8 +170,23 @@ def normalize_space(text: str) -> str:
     return " ".join(text.split())
 
 
+#: name_key for ASCII names in one C call: separators become spaces, other punctuation and
+#: symbols (every ASCII character in Unicode categories P and S) vanish.
+_ASCII_KEY = str.maketrans(
+    {c: (" " if c in _WORD_SEPARATORS else None) for c in string.punctuation}
+)
+
+
 def name_key(name: str) -> str:
     """A case-, accent-, punctuation- and spacing-insensitive key for comparing names."""
+    if name.isascii():  # most names; the same key as the general path below, faster
+        key = " ".join(name.translate(_ASCII_KEY).casefold().split())
+        return key or " ".join(name.casefold().split())
+    return unicode_name_key(name)
+
+
+def unicode_name_key(name: str) -> str:
+    """name_key by the Unicode rules, for any name (name_key's path for non-ASCII names)."""
     chars: list[str] = []
     for ch in unicodedata.normalize("NFKD", name):
         category = unicodedata.category(ch)

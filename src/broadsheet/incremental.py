@@ -1,0 +1,187 @@
+"""What one build leaves for the next, so a rebuild redoes only what changed.
+
+After every successful build, `.broadsheet-cache/build/<output>/` records:
+
+- the *settings digest*: the configuration, the registry, every theme file, the build options
+  and Broadsheet's own code. Any change there and nothing below is trusted;
+- each content file's size, modification time and parse result, so an unchanged file is
+  neither read again nor parsed;
+- each published output tree's *manifest*: for every file, the digest of the page data it was
+  rendered from and the digest of its bytes. A page whose data digest is unchanged is not
+  rendered again; a file whose bytes are unchanged is not written again (publish.py).
+
+When nothing at all changed (same settings, same files with the same sizes and times, the same
+output folder) the build stops after checking, and reports what the last one reported.
+
+The state is a cache: unreadable, foreign or stale state is ignored, and the build is a full
+one. Removing `.broadsheet-cache/` forces one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from broadsheet.model import Article, Problem
+
+#: Bump when the state's shape changes; older state is then ignored.
+STATE_FORMAT = 1
+STATE_FILE = "state.pickle"
+PARSED_FILE = "parsed.pickle"
+
+#: A content file as the file system describes it: (size, mtime_ns, inode). Equal stats are
+#: taken to mean equal content, as make, rsync and Pelican's mtime check assume.
+FileStat = tuple[int, int, int]
+#: A published tree's identity: (device, inode) of its folder.
+TreeId = tuple[int, int]
+#: relative path → (digest of what it was made from, digest of its bytes)
+Manifest = dict[str, tuple[bytes, bytes]]
+
+
+@dataclass(frozen=True)
+class ParsedFile:
+    """A content file's parse, reusable while the file's stat and content hash are unchanged."""
+
+    stat: FileStat
+    content_hash: str
+    article: Article | None
+    problems: tuple[Problem, ...]
+
+
+@dataclass
+class BuildState:
+    settings: bytes = b""
+    #: what parsing depends on besides the file (code, raw-HTML policy, time zone)
+    parse_settings: bytes = b""
+    #: the manifest of every complete output tree Broadsheet knows, by folder identity: the
+    #: published site and the spare copy it swaps with (see publish.py)
+    trees: dict[TreeId, Manifest] = field(default_factory=dict)
+    #: the last build's file listing (content path → stat), problems and summary
+    files: dict[str, FileStat] = field(default_factory=dict)
+    problems: tuple[Problem, ...] = ()
+    summary: dict[str, Any] = field(default_factory=dict)
+    #: when the last build started (time.time_ns()): a file modified since may have changed
+    #: without its size or time showing it (timestamps are coarse), so its stat is not trusted
+    started_ns: int = 0
+
+
+def digest(data: bytes) -> bytes:
+    return hashlib.blake2b(data, digest_size=16).digest()
+
+
+def object_digest(value: Any) -> bytes:
+    """A digest of any picklable value: equal digests mean equal data. (Equal data may pickle
+    differently, e.g. with objects shared or not; that only costs a needless re-render.)"""
+    return digest(pickle.dumps(value, protocol=5))
+
+
+def code_digest() -> bytes:
+    """Broadsheet's own source files: a changed renderer must not reuse old pages."""
+    root = Path(__file__).parent
+    h = hashlib.blake2b(digest_size=16)
+    for path in sorted(root.rglob("*.py")):
+        h.update(path.relative_to(root).as_posix().encode())
+        h.update(path.read_bytes())
+    return h.digest()
+
+
+def files_digest(folders: Iterable[Path]) -> bytes:
+    """Every file under `folders` (theme templates and static files), by path and content."""
+    h = hashlib.blake2b(digest_size=16)
+    for folder in folders:
+        h.update(str(folder).encode())
+        if folder.is_dir():
+            for path in sorted(folder.rglob("*")):
+                if path.is_file():
+                    h.update(path.relative_to(folder).as_posix().encode())
+                    h.update(path.read_bytes())
+    return h.digest()
+
+
+def settings_digest(*parts: Any) -> bytes:
+    return object_digest((STATE_FORMAT, *parts))
+
+
+def file_stat(path: Path) -> FileStat | None:
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return (st.st_size, st.st_mtime_ns, st.st_ino)
+
+
+def tree_id(path: Path) -> TreeId | None:
+    try:
+        st = os.stat(path, follow_symlinks=False)
+    except OSError:
+        return None
+    return (st.st_dev, st.st_ino)
+
+
+def _read(path: Path) -> Any:
+    try:
+        with path.open("rb") as f:
+            version, value = pickle.load(f)
+    except Exception:  # a cache: anything unreadable is simply not used
+        return None
+    return value if version == STATE_FORMAT else None
+
+
+def _write(path: Path, value: Any) -> None:
+    """Write atomically: a killed build leaves the previous file or this one."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+    with temp.open("wb") as f:
+        pickle.dump((STATE_FORMAT, value), f, protocol=5)
+    os.replace(temp, path)
+
+
+def load_state(folder: Path) -> BuildState:
+    """The last build's state, or an empty one when there is none usable. The parse results,
+    large, are in a file of their own, read only when something changed (load_parsed)."""
+    state = _read(folder / STATE_FILE)
+    return state if isinstance(state, BuildState) else BuildState()
+
+
+@dataclass
+class Parsed:
+    """The large part of the state, read only when something changed."""
+
+    #: content path (relative to the project) → its last parse
+    files: dict[str, ParsedFile] = field(default_factory=dict)
+    #: digest of (registry, body text, front matter's names, mentions) → the article's
+    #: entities (resolve.article_entities), which depend on nothing else
+    entities: dict[bytes, Any] = field(default_factory=dict)
+
+
+def load_parsed(folder: Path) -> Parsed:
+    parsed = _read(folder / PARSED_FILE)
+    return parsed if isinstance(parsed, Parsed) else Parsed()
+
+
+def save_state(folder: Path, state: BuildState, parsed: Parsed | None = None) -> None:
+    if parsed is not None:
+        _write(folder / PARSED_FILE, parsed)
+    _write(folder / STATE_FILE, state)
+
+
+def trusted(state: BuildState, stat: FileStat | None, previous: FileStat | None) -> bool:
+    """The file is as the last build read it: same stat, and last modified before that build
+    started (else a change within the file system's timestamp granularity could hide; git calls
+    such entries "racily clean")."""
+    return stat is not None and stat == previous and stat[1] < state.started_ns
+
+
+def unchanged(state: BuildState, settings: bytes, files: Mapping[str, FileStat | None]) -> bool:
+    """True when the last build's inputs are exactly these: same settings, same files."""
+    return (
+        bool(state.summary)
+        and state.settings == settings
+        and state.files.keys() == files.keys()
+        and all(trusted(state, st, state.files[rel]) for rel, st in files.items())
+    )

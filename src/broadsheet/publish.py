@@ -1,0 +1,257 @@
+"""Publishing a build: bring a spare copy of the site up to date, then swap it in.
+
+A rebuild after a small change should write a small number of files, yet readers must still
+see the old site or the new one whole (write.py explains the swap). So Broadsheet keeps two
+complete copies: the published `site/` and a spare (in `.broadsheet-cache/spare/`, on the same
+file system). A build writes into the spare only the files whose bytes differ from what the
+spare holds, deletes what is no longer wanted, and then the two folders trade names in one
+system call. The old site becomes the next build's spare.
+
+What each copy holds is known from its *manifest* (incremental.py), looked up by the folder's
+identity (device and inode), so a copy that was changed behind Broadsheet's back, or replaced,
+or left half-updated by a killed build is never trusted: it is deleted and written in full.
+
+Where no spare can be kept (the cache on another file system than the output) every build writes
+a fresh folder beside the output, as write.write_tree does.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from broadsheet import write
+from broadsheet.incremental import Manifest, TreeId, digest, tree_id
+from broadsheet.write import OutputError, WriteResult, recover, safe_join, staging_dir
+
+
+@dataclass(frozen=True)
+class Reuse:
+    """A file whose bytes are the ones it has in the published site (known by their digest)."""
+
+    digest: bytes
+    size: int
+
+
+#: What a file is made of: new bytes, a file to copy (the theme's static files), or the bytes
+#: it already has in the published site.
+Payload = bytes | Path | Reuse
+
+
+@dataclass(frozen=True)
+class Published:
+    result: WriteResult
+    #: the manifests of the trees now on disk, by folder identity (published and spare)
+    trees: dict[TreeId, Manifest]
+    written: int  #: files whose bytes had to be written into the tree that became the site
+
+
+class StaleSite(Exception):
+    """The published site lacks a file the manifest says it has (changed by hand): the caller
+    should build again in full."""
+
+
+def _prune_empty_parents(path: Path, root: Path) -> None:
+    parent = path.parent
+    while parent != root:
+        try:
+            parent.rmdir()
+        except OSError:
+            return
+        parent = parent.parent
+
+
+def _remove_tree(path: Path) -> None:
+    if path.is_symlink() or path.is_file():
+        path.unlink(missing_ok=True)
+    elif path.exists():
+        shutil.rmtree(path, ignore_errors=True)
+
+
+def _prepare_spare(spare: Path, trees: dict[TreeId, Manifest]) -> Manifest:
+    """The spare folder, ready to be updated, and what it holds ({} when it is new or unknown)."""
+    known = trees.get(tree_id(spare)) if os.path.lexists(spare) else None
+    if known is None:
+        _remove_tree(spare)
+        spare.mkdir(parents=True)
+        return {}
+    return dict(known)
+
+
+def publish(
+    files: Iterable[tuple[str, bytes, Payload]],
+    output: Path,
+    spare: Path | None,
+    trees: dict[TreeId, Manifest],
+    record: Callable[[dict[TreeId, Manifest]], None],
+    generated: Sequence[str] = (),
+    finalize: Callable[[Path], None] | None = None,
+) -> Published:
+    """Make `output` hold exactly `files`: (relative path, digest of the data the file was made
+    from, payload). `spare`: where the spare copy lives (None: none is kept). `trees`: known
+    manifests; `record(trees)` persists them and is called before the spare is changed and
+    before the swap, so a build killed at any moment leaves no copy with a wrong manifest.
+
+    `finalize(tree)` writes the folders named in `generated` (the search index) from the
+    complete tree; it runs only when some other file differs from the published site's, else
+    those folders are brought over from the published site as they are.
+    """
+    output = output.absolute()
+    if output.is_symlink():
+        output = output.resolve()  # a site/ the user linked elsewhere: replace what it points to
+    if os.path.lexists(output) and not output.is_dir():
+        raise OutputError(
+            f"output folder {output} is a file: remove it or choose another output_dir"
+        )
+    output.parent.mkdir(parents=True, exist_ok=True)
+    recover(output)
+    live_id = tree_id(output) if output.is_dir() else None
+    live: Manifest = dict(trees.get(live_id, {})) if live_id else {}
+    if (
+        spare is not None
+        and (spare.parent.mkdir(parents=True, exist_ok=True) or os.stat(spare.parent).st_dev)
+        != os.stat(output.parent).st_dev
+    ):
+        spare = None  # an exchange needs both folders on one file system
+    tree = spare if spare is not None else staging_dir(output)
+    # Nothing trusted about the folder being changed: forget its manifest first.
+    record({k: v for k, v in trees.items() if k == live_id})
+    have = _prepare_spare(tree, trees) if spare is not None else _fresh(tree)
+    manifest: Manifest = {}
+    written = 0
+    try:
+        for rel, source, payload in files:
+            if rel in manifest:
+                raise OutputError(f"two pages would be written to {rel}")
+            if rel.split("/", 1)[0] in generated:
+                raise OutputError(f"{rel} is inside a folder the build generates")
+            entry, wrote = _place(tree, output, rel, source, payload, have.get(rel))
+            manifest[rel] = entry
+            written += wrote
+        for rel in sorted(set(have) - set(manifest)):
+            if rel.split("/", 1)[0] not in generated:
+                target = safe_join(tree, rel)
+                target.unlink(missing_ok=True)
+                _prune_empty_parents(target, tree)
+        written += _generated(tree, output, manifest, have, live, generated, finalize)
+        new_id = tree_id(tree)
+        assert new_id is not None
+        record({new_id: manifest, **({live_id: live} if live_id and live else {})})
+        _swap_in(tree, output, spare)
+    except BaseException:
+        _remove_tree(tree)
+        raise
+    now: dict[TreeId, Manifest] = {}
+    out_id = tree_id(output)
+    if out_id:
+        now[out_id] = manifest
+    spare_id = tree_id(spare) if spare is not None and spare.exists() else None
+    if spare_id and live:
+        now[spare_id] = live
+    record(now)
+    pages = [e for rel, e in manifest.items() if rel.split("/", 1)[0] not in generated]
+    return Published(WriteResult(len(pages), sum(e[2] for e in pages)), now, written)
+
+
+def _fresh(tree: Path) -> Manifest:
+    _remove_tree(tree)
+    tree.mkdir()
+    return {}
+
+
+def _place(
+    tree: Path,
+    output: Path,
+    rel: str,
+    source: bytes,
+    payload: Payload,
+    had: tuple[bytes, bytes, int] | None,
+) -> tuple[tuple[bytes, bytes, int], int]:
+    """Put one file in the tree being updated: (its manifest entry, 1 if it was written)."""
+    target = safe_join(tree, rel)
+    if isinstance(payload, Reuse):
+        if had is not None and had[1] == payload.digest:
+            return (source, payload.digest, payload.size), 0
+        target.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            shutil.copyfile(safe_join(output, rel), target)
+        except OSError as exc:
+            raise StaleSite(f"{rel} is missing from the published site") from exc
+        return (source, payload.digest, payload.size), 1
+    data = payload.read_bytes() if isinstance(payload, Path) else payload
+    file_digest = digest(data)
+    if had is not None and had[1] == file_digest and target.is_file():
+        return (source, file_digest, len(data)), 0
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(data)
+    return (source, file_digest, len(data)), 1
+
+
+def _generated(
+    tree: Path,
+    output: Path,
+    manifest: Manifest,
+    have: Manifest,
+    live: Manifest,
+    generated: Sequence[str],
+    finalize: Callable[[Path], None] | None,
+) -> int:
+    """Fill the `generated` folders: from the published site when every other file is as it is
+    there, else by running `finalize` on the tree. Their files join the manifest."""
+    if not generated:
+        if finalize is not None:
+            finalize(tree)
+        return 0
+    inside = {rel: e for rel, e in live.items() if rel.split("/", 1)[0] in generated}
+    others = {rel: e[1] for rel, e in live.items() if rel not in inside}
+    if inside and others == {rel: e[1] for rel, e in manifest.items()}:
+        written = 0
+        for rel, entry in inside.items():
+            _, wrote = _place(tree, output, rel, entry[0], Reuse(entry[1], entry[2]), have.get(rel))
+            manifest[rel] = entry
+            written += wrote
+        for rel in set(have) - set(inside):
+            if rel.split("/", 1)[0] in generated:
+                target = safe_join(tree, rel)
+                target.unlink(missing_ok=True)
+                _prune_empty_parents(target, tree)
+        return written
+    for folder in generated:
+        _remove_tree(tree / folder)
+    if finalize is None:
+        return 0
+    finalize(tree)
+    written = 0
+    for folder in generated:
+        base = tree / folder
+        if not base.is_dir():
+            continue
+        for path in sorted(base.rglob("*")):
+            if path.is_file():
+                data = path.read_bytes()
+                file_digest = digest(data)
+                manifest[path.relative_to(tree).as_posix()] = (file_digest, file_digest, len(data))
+                written += 1
+    return written
+
+
+def _swap_in(tree: Path, output: Path, spare: Path | None) -> None:
+    """Put the complete `tree` at `output`; the previous site becomes the spare (or is
+    deleted when no spare is kept)."""
+    if not os.path.lexists(output):
+        os.replace(tree, output)  # a rename onto a free name is atomic everywhere
+        return
+    if write.exchange(tree, output):
+        if spare is None:
+            _remove_tree(tree)  # now the previous site
+        return
+    old = output.parent / f".{output.name}.old-{os.getpid()}"
+    os.replace(output, old)
+    os.replace(tree, output)  # killed before this line: recover() restores `old`
+    if spare is None:
+        _remove_tree(old)
+    else:
+        os.replace(old, tree)
