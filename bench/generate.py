@@ -468,6 +468,9 @@ BROADSHEET_SITE_YAML = f"""\
 title: Benchmark archive
 per_page: {PER_PAGE}
 entity_per_page: {ENTITY_PER_PAGE}
+# Hugo and Pelican build no search index: the same set of pages means none here either
+# (bench/README.md, "How the three sites differ").
+search: false
 """
 
 HUGO_CONFIG = f"""\

@@ -26,6 +26,7 @@ from broadsheet.incremental import (
     Parsed,
     ParsedFile,
     TreeId,
+    UnitRecord,
     code_digest,
     digest,
     file_stat,
@@ -51,7 +52,7 @@ from broadsheet.model import (
     SourceError,
     of_severity,
 )
-from broadsheet.plan import Page, plan_site
+from broadsheet.plan import Page, discovery_pages, listed_in_sitemap, plan_units
 from broadsheet.publish import Payload, Reuse, StaleSite, publish
 from broadsheet.registry import Registry, load_registry
 from broadsheet.render import make_environment, render_page, static_files, theme_dirs
@@ -416,7 +417,8 @@ def _build_parsed(
     problems.add(*found)
 
     kinds: Counter[str] = Counter()
-    pages = _reporting(plan_site(archive, config), bi.progress)
+    reused: list[tuple[str, bytes, Payload]] = []
+    units: dict[str, UnitRecord] = {}
 
     def index_for_search(staging: Path) -> None:
         index = build_search_index(staging, config.language)
@@ -426,13 +428,15 @@ def _build_parsed(
     live_id = tree_id(bi.output)
     # Pages rendered by the last build from equal data need no rendering now.
     reusable = state.trees.get(live_id, {}) if live_id and state.settings == settings else {}
+    pages = plan_changed(archive, config, state.units, reusable, kinds, reused, units)
+    pages = _reporting(pages, bi.progress)
 
     def record(trees: dict[TreeId, Manifest]) -> None:
         if work is not None:
             state.trees, state.summary = trees, {}
             save_state(work, state)
 
-    files = render_changed(pages, reusable, project, config, kinds, pool, workers)
+    files = render_changed(pages, reusable, project, config, kinds, reused, pool, workers)
     spare = work / "spare" if work is not None else None
     try:
         published = publish(
@@ -448,9 +452,9 @@ def _build_parsed(
         # The published site was changed by hand: forget what we knew and write it all.
         state.trees = {}
         kinds.clear()
-        files = render_changed(
-            plan_site(archive, config), {}, project, config, kinds, pool, workers
-        )
+        reused.clear()
+        pages = plan_changed(archive, config, {}, {}, kinds, reused, units)
+        files = render_changed(pages, {}, project, config, kinds, reused, pool, workers)
         published = publish(
             files,
             bi.output,
@@ -478,6 +482,7 @@ def _build_parsed(
         state.files = dict(bi.stats)
         state.trees = published.trees
         state.problems = tuple(problems.items)
+        state.units = units
         state.summary = {
             "articles": result.articles,
             "pages": result.pages,
@@ -488,19 +493,60 @@ def _build_parsed(
     return result
 
 
+def plan_changed(
+    archive: Archive,
+    config: Config,
+    previous: dict[str, UnitRecord],
+    reusable: Manifest,
+    kinds: Counter[str],
+    reused: list[tuple[str, bytes, Payload]],
+    units: dict[str, UnitRecord],
+) -> Iterator[Page]:
+    """The pages of every plan unit whose inputs changed since the last build (all of them on a
+    cold build), then sitemap and robots.txt. A unit whose inputs are unchanged is not planned:
+    its files, as they are in the published site, go to `reused`, its page kinds to `kinds`.
+    `units` receives what every unit made, for the next build."""
+    listed: list[tuple[str, Any]] = []
+    for unit in plan_units(archive, config, object_digest):
+        before = previous.get(unit.key)
+        if (
+            unit.inputs is not None
+            and before is not None
+            and before.inputs == unit.inputs
+            and all(rel in reusable for rel, _, _ in before.pages)
+        ):
+            for rel, kind, entry in before.pages:
+                kinds[kind] += 1
+                if entry is not None:
+                    listed.append(entry)
+                reused.append((rel, reusable[rel][0], Reuse(reusable[rel][1], reusable[rel][2])))
+            units[unit.key] = before
+            continue
+        made = []
+        for page in unit.pages():
+            entry = listed_in_sitemap(page)
+            if entry is not None:
+                listed.append(entry)
+            made.append((page.output, page.kind, entry))
+            yield page
+        units[unit.key] = UnitRecord(unit.inputs, tuple(made))
+    yield from discovery_pages(listed, config)
+
+
 def render_changed(
     pages: Iterator[Page],
     reusable: Manifest,
     project: Path,
     config: Config,
     kinds: Counter[str],
+    reused: list[tuple[str, bytes, Payload]],
     pool: Executor | None = None,
     workers: int = 1,
 ) -> Iterator[tuple[str, bytes, Payload]]:
-    """(output path, digest of the page's data, bytes or Reuse) for every page, then the
-    theme's static files. A page whose data digest is the one its file in the published site
-    was rendered from is not rendered again (Reuse)."""
-    reused: list[tuple[str, bytes, Payload]] = []
+    """(output path, digest of the page's data, bytes or Reuse) for every page, then whatever
+    else is in `reused` (filled while `pages` is consumed), then the theme's static files. A page
+    whose data digest is the one its file in the published site was rendered from is not
+    rendered again (Reuse)."""
     digests: deque[bytes] = deque()
 
     def needing_render() -> Iterator[Page]:

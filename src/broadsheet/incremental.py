@@ -53,6 +53,15 @@ class ParsedFile:
     problems: tuple[Problem, ...]
 
 
+@dataclass(frozen=True)
+class UnitRecord:
+    """What one plan unit (plan.PlanUnit) made last time: the digest of its inputs and, for
+    each of its pages, (output path, page kind, its sitemap entry or None)."""
+
+    inputs: bytes | None
+    pages: tuple[tuple[str, str, tuple[str, Any] | None], ...]
+
+
 @dataclass
 class BuildState:
     settings: bytes = b""
@@ -65,6 +74,8 @@ class BuildState:
     files: dict[str, FileStat] = field(default_factory=dict)
     problems: tuple[Problem, ...] = ()
     summary: dict[str, Any] = field(default_factory=dict)
+    #: plan unit key → what it made, for the published site's manifest
+    units: dict[str, UnitRecord] = field(default_factory=dict)
     #: when the last build started (time.time_ns()): a file modified since may have changed
     #: without its size or time showing it (timestamps are coarse), so its stat is not trusted
     started_ns: int = 0

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter, defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -445,61 +445,94 @@ def _subject_pages(
     yield _feed(config, archive, url, own_feed.name, subtitle, articles)
 
 
-def entity_pages(archive: Archive, config: Config) -> Iterator[Page]:
-    """One page (paginated) per entity: every article naming it, newest first, with the sentence
-    of its first mention and the quotes attributed to it; the entities most often named
-    alongside it; a chart of its mentions over time; and its Atom feed."""
-    mentioned_in: dict[str, list[ResolvedArticle]] = defaultdict(list)
-    for item in archive.articles:  # already newest first
-        for key in item.entities:
-            mentioned_in[key].append(item)
-    together = _co_mentions(archive)
-    prominence = _prominence(archive)
-    quotes = {it.article.slug: article_quotes(it, archive) for it in archive.articles}
-    cards = {it.article.slug: _card(it, archive) for it in archive.articles}
-    for key in sorted(archive.entities):
-        entity = archive.entities[key]
-        articles = mentioned_in.get(key, [])
-        if not articles:
-            continue
-        items = [
-            (
-                cards[it.article.slug],
-                _snippet(it, key),
-                tuple(q for q in quotes[it.article.slug] if q.speaker == key),
-            )
-            for it in articles
-        ]
+class _Shared:
+    """What several entity pages need, computed once per build and only when first asked
+    (an incremental build plans few entity pages). Local to one planning run."""
+
+    def __init__(self, archive: Archive) -> None:
+        self.archive = archive
+        self.mentioned_in: dict[str, list[ResolvedArticle]] = defaultdict(list)
+        self.by_author: dict[str, list[ResolvedArticle]] = defaultdict(list)
+        for item in archive.articles:  # already newest first
+            for key in item.entities:
+                self.mentioned_in[key].append(item)
+            for slug in item.authors:
+                self.by_author[slug].append(item)
+        self.together = _co_mentions(archive)
+        self.prominence = _prominence(archive)
+        self._quotes: dict[str, list[Quote]] = {}
+        self._cards: dict[str, ArticleCard] = {}
+
+    def quotes(self, item: ResolvedArticle) -> list[Quote]:
+        slug = item.article.slug
+        if slug not in self._quotes:
+            self._quotes[slug] = article_quotes(item, self.archive)
+        return self._quotes[slug]
+
+    def card(self, item: ResolvedArticle) -> ArticleCard:
+        slug = item.article.slug
+        if slug not in self._cards:
+            self._cards[slug] = _card(item, self.archive)
+        return self._cards[slug]
+
+    def related(self, key: str, limit: int) -> list[Ref]:
+        """The entities most often named alongside `key`, with how often."""
+        entities, prominence = self.archive.entities, self.prominence
         most_named_with = sorted(
-            together[key].items(),
-            key=lambda kv: (-kv[1], -prominence[kv[0]], archive.entities[kv[0]].name),
-        )[: config.related_limit]
-        related = [
-            Ref(
-                archive.entities[k].name,
-                entity_url(archive.entities[k]),
-                archive.entities[k].kind.value,
-                n,
-            )
+            self.together[key].items(),
+            key=lambda kv: (-kv[1], -prominence[kv[0]], entities[kv[0]].name),
+        )[:limit]
+        return [
+            Ref(entities[k].name, entity_url(entities[k]), entities[k].kind.value, n)
             for k, n in most_named_with
         ]
-        yield from _subject_pages(
-            archive, config, entity, entity.kind.value, entity_url(entity), articles, items, related
+
+
+def one_entity_pages(
+    shared: _Shared, key: str, config: Config, related: list[Ref] | None = None
+) -> Iterator[Page]:
+    """One entity's pages (paginated) and feed: every article naming it, newest first, with the
+    sentence of its first mention and the quotes attributed to it; the entities most often named
+    alongside it; a chart of its mentions over time."""
+    archive = shared.archive
+    entity = archive.entities[key]
+    articles = shared.mentioned_in.get(key, [])
+    items = [
+        (
+            shared.card(it),
+            _snippet(it, key),
+            tuple(q for q in shared.quotes(it) if q.speaker == key),
         )
+        for it in articles
+    ]
+    if related is None:
+        related = shared.related(key, config.related_limit)
+    yield from _subject_pages(
+        archive, config, entity, entity.kind.value, entity_url(entity), articles, items, related
+    )
+
+
+def one_author_pages(shared: _Shared, slug: str, config: Config) -> Iterator[Page]:
+    archive = shared.archive
+    articles = shared.by_author[slug]
+    items = [(shared.card(it), None, ()) for it in articles]
+    yield from _subject_pages(
+        archive, config, archive.authors[slug], "author", author_url(slug), articles, items, []
+    )
+
+
+def entity_pages(archive: Archive, config: Config) -> Iterator[Page]:
+    """Every named entity's pages and feed (one_entity_pages), by entity key."""
+    shared = _Shared(archive)
+    for key in sorted(archive.entities):
+        if shared.mentioned_in.get(key):
+            yield from one_entity_pages(shared, key, config)
 
 
 def author_pages(archive: Archive, config: Config) -> Iterator[Page]:
-    by_author: dict[str, list[ResolvedArticle]] = defaultdict(list)
-    for item in archive.articles:
-        for slug in item.authors:
-            by_author[slug].append(item)
-    for slug in sorted(by_author):
-        author = archive.authors[slug]
-        articles = by_author[slug]
-        items = [(_card(it, archive), None, ()) for it in articles]
-        yield from _subject_pages(
-            archive, config, author, "author", author_url(slug), articles, items, []
-        )
+    shared = _Shared(archive)
+    for slug in sorted(shared.by_author):
+        yield from one_author_pages(shared, slug, config)
 
 
 def sort_key(name: str, kind: str) -> str:
@@ -716,24 +749,122 @@ def discovery_pages(pages: Sequence[tuple[str, date | None]], config: Config) ->
     yield Page(ROBOTS_URL, "robots", "robots.txt", data=robots, format="text")
 
 
+@dataclass(frozen=True)
+class PlanUnit:
+    """Pages made from the same inputs: one article's page; one entity's or author's pages and
+    feed; or the pages that list the whole archive. An incremental build (build.py) plans a
+    unit again only when its `inputs` changed; None means it is always planned."""
+
+    key: str
+    inputs: bytes | None
+    pages: Callable[[], Iterator[Page]]
+
+
+Fingerprint = Callable[[Any], bytes]
+
+
+def _article_inputs(item: ResolvedArticle, archive: Archive) -> tuple[Any, ...]:
+    """Everything any page shows of one article. The Article itself is fixed by its file's
+    content and path and its slug (under build settings an incremental build checks apart)."""
+    a = item.article
+    keys = dict.fromkeys((*item.entities, *(m.entity for m in item.mentions)))
+    return (
+        a.source_path,
+        a.content_hash,
+        a.slug,
+        item.mentions,
+        item.entities,
+        item.authors,
+        tuple(archive.entities[k] for k in keys),
+        tuple(archive.authors[s] for s in item.authors),
+    )
+
+
+def plan_units(
+    archive: Archive, config: Config, fingerprint: Fingerprint | None = None
+) -> list[PlanUnit]:
+    """The site's content pages as units, in page order (the sitemap's order). With
+    `fingerprint` (a digest of plain data) each unit but the archive-wide ones carries the digest
+    of what its pages are made from; without, no digest is computed and every unit is planned."""
+    shared = _Shared(archive)
+    digests: dict[str, bytes] = {}
+
+    def of_article(item: ResolvedArticle) -> bytes:
+        assert fingerprint is not None
+        slug = item.article.slug
+        if slug not in digests:
+            digests[slug] = fingerprint(_article_inputs(item, archive))
+        return digests[slug]
+
+    def inputs(value: Callable[[], Any]) -> bytes | None:
+        return fingerprint(value()) if fingerprint is not None else None
+
+    units = [PlanUnit("home", None, lambda: home_pages(archive, config))]
+    for item in archive.articles:
+        units.append(
+            PlanUnit(
+                f"article:{item.article.slug}",
+                of_article(item) if fingerprint else None,
+                lambda item=item: iter([article_page(item, archive, config)]),
+            )
+        )
+    for key in sorted(archive.entities):
+        articles = shared.mentioned_in.get(key)
+        if not articles:
+            continue
+        related = shared.related(key, config.related_limit)
+        units.append(
+            PlanUnit(
+                f"entity:{key}",
+                inputs(
+                    lambda key=key, articles=articles, related=related: (
+                        archive.entities[key],
+                        related,
+                        tuple(of_article(it) for it in articles),
+                    )
+                ),
+                lambda key=key, related=related: one_entity_pages(shared, key, config, related),
+            )
+        )
+    for slug in sorted(shared.by_author):
+        articles = shared.by_author[slug]
+        units.append(
+            PlanUnit(
+                f"author:{slug}",
+                inputs(
+                    lambda slug=slug, articles=articles: (
+                        archive.authors[slug],
+                        tuple(of_article(it) for it in articles),
+                    )
+                ),
+                lambda slug=slug: one_author_pages(shared, slug, config),
+            )
+        )
+
+    def lists() -> Iterator[Page]:
+        yield from index_pages(archive)
+        yield from archive_pages(archive, config)
+        yield from api_pages(archive, config)
+        yield search_page(config)
+        yield not_found_page(config)
+
+    units.append(PlanUnit("lists", None, lists))
+    return units
+
+
+def listed_in_sitemap(page: Page) -> tuple[str, date | None] | None:
+    """(URL, last modified) of an HTML page the sitemap lists; None for other pages."""
+    if page.template is not None and page.url != NOT_FOUND_URL:
+        return page.url, _lastmod(page)
+    return None
+
+
 def plan_site(archive: Archive, config: Config) -> Iterator[Page]:
     """Every page of the site, in a fixed order; the sitemap lists the HTML pages (but 404)."""
     listed: list[tuple[str, date | None]] = []
-    for page in _content_pages(archive, config):
-        if page.template is not None and page.url != NOT_FOUND_URL:
-            listed.append((page.url, _lastmod(page)))
-        yield page
+    for unit in plan_units(archive, config):
+        for page in unit.pages():
+            if (entry := listed_in_sitemap(page)) is not None:
+                listed.append(entry)
+            yield page
     yield from discovery_pages(listed, config)
-
-
-def _content_pages(archive: Archive, config: Config) -> Iterator[Page]:
-    yield from home_pages(archive, config)
-    for item in archive.articles:
-        yield article_page(item, archive, config)
-    yield from entity_pages(archive, config)
-    yield from author_pages(archive, config)
-    yield from index_pages(archive)
-    yield from archive_pages(archive, config)
-    yield from api_pages(archive, config)
-    yield search_page(config)
-    yield not_found_page(config)
