@@ -314,3 +314,23 @@ def test_a_name_spelled_in_capitals_is_read_as_written():
         ],
     )
     assert [e.name for e in got] == ["North Atlantic Treaty Organisation"]
+
+
+def test_a_person_no_person_of_the_article_can_be_joins_the_organization_it_names():
+    text = "Rotor Volgograd must play away. Rotor are well placed."
+    got = entities(text, [("Rotor Volgograd", "Rotor Volgograd", ORG), ("Rotor", "Rotor", P)])
+    assert [(e.name, e.kind, len(e.mentions)) for e in got] == [("Rotor Volgograd", ORG, 2)]
+
+
+def test_a_person_of_the_article_comes_before_an_organization():
+    text = "Gerald Ford visited Ford Motor Co. Ford said so."
+    got = entities(
+        text,
+        [
+            ("Gerald Ford", "Gerald Ford", P),
+            ("Ford Motor Co", "Ford Motor Co", ORG),
+            ("Ford", "Ford", P),
+        ],
+    )
+    assert [e.name for e in got] == ["Gerald Ford", "Ford Motor Co"]
+    assert [m.text for m in got[0].mentions] == ["Gerald Ford", "Ford"]

@@ -344,15 +344,20 @@ def _join_short_forms(
             continue
         # the name as written, in any case ("NATO" for the name "Nato")
         texts = {name, *(t for t in _seen(groups[key]) if name_key(t) == key)}
-        owners: dict[str, int] = {}  # root → how surely the name refers to it
-        for other in root:
-            if other != key and names[other][1] == kind:
-                sure = max(refers_again(t, names[other][0], kind) for t in texts)
-                owners[root[other]] = max(sure, owners.get(root[other], 0))
-        best = max(owners.values(), default=0)
-        surest = [other for other, sure in owners.items() if sure == best]
-        if best and len(surest) == 1:
-            root[key] = surest[0]
+        # A "person" no person of the article can be may be an organization's short name
+        # ("Rotor" of "Rotor Volgograd"): the model often takes a one-word name for a person's.
+        for owner_kind in (kind, EntityKind.ORGANIZATION if kind == EntityKind.PERSON else None):
+            owners: dict[str, int] = {}  # root → how surely the name refers to it
+            for other in root:
+                if other != key and names[other][1] == owner_kind:
+                    sure = max(refers_again(t, names[other][0], owner_kind) for t in texts)
+                    owners[root[other]] = max(sure, owners.get(root[other], 0))
+            best = max(owners.values(), default=0)
+            surest = [other for other, sure in owners.items() if sure == best]
+            if best:
+                if len(surest) == 1:
+                    root[key] = surest[0]
+                break
     for key, to in root.items():
         if to != key:
             groups[to].extend(groups.pop(key))
