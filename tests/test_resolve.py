@@ -334,3 +334,9 @@ def test_a_person_of_the_article_comes_before_an_organization():
     )
     assert [e.name for e in got] == ["Gerald Ford", "Ford Motor Co"]
     assert [m.text for m in got[0].mentions] == ["Gerald Ford", "Ford"]
+
+
+def test_the_singular_of_a_plural_team_name_is_the_team():
+    text = "The Springboks won. The Springbok coach was pleased."
+    got = entities(text, [("Springboks", "Springboks", ORG), ("Springbok", "Springbok", ORG)])
+    assert _entity_texts(got) == [("Springboks", ["Springboks", "Springbok"])]

@@ -328,9 +328,14 @@ _COMPASS: frozenset[str] = frozenset(
 def is_name_part(short: str, full: str) -> bool:
     """ "Cleveland" or "Indians" of "Cleveland Indians", "Agriculture Department" of "U.S.
     Agriculture Department": the leading or trailing words of a longer name, not only
-    organization words or joiners ("Department", "of the")."""
+    organization words or joiners ("Department", "of the"); or the name with its last word in
+    the singular ("Springbok coach" of the Springboks)."""
     s = name_key(strip_leading_the(normalize_space(short))).split()
     f = name_key(strip_leading_the(normalize_space(full))).split()
+    if s and f and f[-1].endswith("s") and s[-1] == f[-1][:-1]:
+        f = [*f[:-1], s[-1]]  # the singular of a plural name: "Springbok" of "Springboks"
+        if s == f:
+            return True
     return (
         0 < len(s) < len(f)
         and (f[: len(s)] == s or (f[-len(s) :] == s and f[0] not in _COMPASS))
