@@ -246,21 +246,21 @@ def test_given_name_of_two_people_joins_neither():
     assert [e.name for e in got] == ["Alan Shearer", "Alan Smith", "Alan"]
 
 
-def test_a_surname_two_people_share_links_to_neither():
-    # Extraction gave the lone "Yeltsin" to the nearest full name before it; of two Yeltsins
-    # that is a guess, so the text is linked to neither, and the two stay two people.
-    text = "Boris Yeltsin visited Naina Yeltsin. Yeltsin said she is well."
+def test_given_name_joins_its_person_beside_a_namesake():
+    # Extraction gives a lone "Yeltsin" to the Yeltsin named first; "Naina" is his wife.
+    text = "Boris Yeltsin visited his wife Naina. Naina Yeltsin is well, Yeltsin said."
     got = entities(
         text,
         [
             ("Boris Yeltsin", "Boris Yeltsin", P),
+            ("Naina", "Naina", P),
             ("Naina Yeltsin", "Naina Yeltsin", P),
-            ("Yeltsin", "Naina Yeltsin", P),
+            ("Yeltsin", "Boris Yeltsin", P),
         ],
     )
     assert _entity_texts(got) == [
-        ("Boris Yeltsin", ["Boris Yeltsin"]),
-        ("Naina Yeltsin", ["Naina Yeltsin"]),
+        ("Boris Yeltsin", ["Boris Yeltsin", "Yeltsin"]),
+        ("Naina Yeltsin", ["Naina", "Naina Yeltsin"]),
     ]
 
 

@@ -159,8 +159,6 @@ def surface_forms(
     article shares it or it is another entity's name ("Jordan" the country beside Michael
     Jordan); and `seen`, the texts extraction resolved to this entity ("Fed").
     """
-    if kind == EntityKind.PERSON:  # a surname people of the article share is none of theirs
-        seen = [s for s in seen if surnames[name_key(s)] < 2 or name_key(s) == name_key(name)]
     forms = [name, *seen]
     entry = registry.lookup(name)
     if entry is not None:
