@@ -114,92 +114,6 @@ def test_registry_alias_merge_rename_and_ignore():
     ]
 
 
-def _archive(*arts, registry=NO_REGISTRY):
-    inputs = [ArticleInput(a, t, article_entities(a, t, m, registry)) for a, t, m in arts]
-    return resolve_archive(inputs, registry)
-
-
-def test_same_person_across_articles_is_one_entity_and_lone_surname_joins_it():
-    t1, t2 = "Sen. Rand Paul spoke.", "Paul spoke again."
-    archive, _ = _archive(
-        (article("one", day=1), t1, mentions(t1, ("Rand Paul", "Rand Paul", P))),
-        (article("two", day=2), t2, mentions(t2, ("Paul", "Paul", P))),
-    )
-    assert list(archive.entities) == ["person/rand-paul"]
-    assert [it.entities for it in archive.articles] == [
-        ("person/rand-paul",),
-        ("person/rand-paul",),
-    ]
-    assert [it.article.slug for it in archive.articles] == ["two", "one"]  # newest first
-
-
-def test_people_sharing_a_surname_are_not_merged_and_an_ambiguous_surname_is_not_linked():
-    t1, t2, t3 = "Rand Paul spoke.", "Ron Paul spoke.", "Paul spoke."
-    archive, problems = _archive(
-        (article("one"), t1, mentions(t1, ("Rand Paul", "Rand Paul", P))),
-        (article("two"), t2, mentions(t2, ("Ron Paul", "Ron Paul", P))),
-        (article("three"), t3, mentions(t3, ("Paul", "Paul", P))),
-    )
-    assert sorted(archive.entities) == ["person/rand-paul", "person/ron-paul"]
-    three = next(it for it in archive.articles if it.article.slug == "three")
-    assert three.entities == () and three.mentions == ()
-    assert any("left unlinked" in p.message for p in problems)
-
-
-def test_one_type_per_entity_across_the_archive():
-    t = "Trump spoke."
-    archive, _ = _archive(
-        (article("a"), t, mentions(t, ("Trump", "Trump", ORG))),
-        (article("b"), t, mentions(t, ("Trump", "Trump", P))),
-        (article("c"), t, mentions(t, ("Trump", "Trump", P))),
-    )
-    assert [e.kind for e in archive.entities.values()] == [P]
-
-
-def test_editor_kind_beats_any_number_of_guesses():
-    t = "Georgia spoke."
-    arts = [(article(f"g{i}"), t, mentions(t, ("Georgia", "Georgia", L))) for i in range(5)]
-    arts.append((article("x", {"people": ("Georgia",)}), t, []))
-    archive, _ = _archive(*arts)
-    assert [e.key for e in archive.entities.values()] == ["person/georgia"]
-
-
-def test_case_and_accent_variants_are_one_entity():
-    t1, t2 = "José Núñez spoke.", "Jose Nunez spoke."
-    archive, _ = _archive(
-        (article("a"), t1, mentions(t1, ("José Núñez", "José Núñez", P))),
-        (article("b"), t2, mentions(t2, ("Jose Nunez", "Jose Nunez", P))),
-    )
-    assert len(archive.entities) == 1
-
-
-def test_slug_collisions_get_distinct_urls_and_a_warning():
-    t1, t2 = "A.B.C. here.", "ABC here."
-    archive, problems = _archive(
-        (article("a"), t1, mentions(t1, ("A.B.C.", "A.B.C.", ORG))),
-        (article("b"), t2, mentions(t2, ("ABC", "ABC", ORG))),
-    )
-    slugs = sorted(e.slug for e in archive.entities.values())
-    assert len(slugs) == len(set(slugs))
-    if len(slugs) == 2:
-        assert any("share the URL slug" in p.message for p in problems)
-
-
-def test_name_with_no_latin_letters_still_gets_a_stable_slug():
-    t = "«—» spoke."
-    archive, _ = _archive((article("a", {"organizations": ("«—»",)}), t, []))
-    (entity,) = archive.entities.values()
-    assert entity.slug.startswith("organization-") and len(entity.slug) > 13
-
-
-def test_bylines_become_authors():
-    archive, _ = _archive(
-        (article("a", bylines=("Jane Doe", "John Roe")), "", []),
-        (article("b", bylines=("jane doe",)), "", []),
-    )
-    assert sorted(archive.authors) == ["jane-doe", "john-roe"]
-
-
 # --- names that refer again to an entity of the same article (resolve._join_short_forms) ------
 
 
@@ -340,3 +254,89 @@ def test_the_singular_of_a_plural_team_name_is_the_team():
     text = "The Springboks won. The Springbok coach was pleased."
     got = entities(text, [("Springboks", "Springboks", ORG), ("Springbok", "Springbok", ORG)])
     assert _entity_texts(got) == [("Springboks", ["Springboks", "Springbok"])]
+
+
+def _archive(*arts, registry=NO_REGISTRY):
+    inputs = [ArticleInput(a, t, article_entities(a, t, m, registry)) for a, t, m in arts]
+    return resolve_archive(inputs, registry)
+
+
+def test_same_person_across_articles_is_one_entity_and_lone_surname_joins_it():
+    t1, t2 = "Sen. Rand Paul spoke.", "Paul spoke again."
+    archive, _ = _archive(
+        (article("one", day=1), t1, mentions(t1, ("Rand Paul", "Rand Paul", P))),
+        (article("two", day=2), t2, mentions(t2, ("Paul", "Paul", P))),
+    )
+    assert list(archive.entities) == ["person/rand-paul"]
+    assert [it.entities for it in archive.articles] == [
+        ("person/rand-paul",),
+        ("person/rand-paul",),
+    ]
+    assert [it.article.slug for it in archive.articles] == ["two", "one"]  # newest first
+
+
+def test_people_sharing_a_surname_are_not_merged_and_an_ambiguous_surname_is_not_linked():
+    t1, t2, t3 = "Rand Paul spoke.", "Ron Paul spoke.", "Paul spoke."
+    archive, problems = _archive(
+        (article("one"), t1, mentions(t1, ("Rand Paul", "Rand Paul", P))),
+        (article("two"), t2, mentions(t2, ("Ron Paul", "Ron Paul", P))),
+        (article("three"), t3, mentions(t3, ("Paul", "Paul", P))),
+    )
+    assert sorted(archive.entities) == ["person/rand-paul", "person/ron-paul"]
+    three = next(it for it in archive.articles if it.article.slug == "three")
+    assert three.entities == () and three.mentions == ()
+    assert any("left unlinked" in p.message for p in problems)
+
+
+def test_one_type_per_entity_across_the_archive():
+    t = "Trump spoke."
+    archive, _ = _archive(
+        (article("a"), t, mentions(t, ("Trump", "Trump", ORG))),
+        (article("b"), t, mentions(t, ("Trump", "Trump", P))),
+        (article("c"), t, mentions(t, ("Trump", "Trump", P))),
+    )
+    assert [e.kind for e in archive.entities.values()] == [P]
+
+
+def test_editor_kind_beats_any_number_of_guesses():
+    t = "Georgia spoke."
+    arts = [(article(f"g{i}"), t, mentions(t, ("Georgia", "Georgia", L))) for i in range(5)]
+    arts.append((article("x", {"people": ("Georgia",)}), t, []))
+    archive, _ = _archive(*arts)
+    assert [e.key for e in archive.entities.values()] == ["person/georgia"]
+
+
+def test_case_and_accent_variants_are_one_entity():
+    t1, t2 = "José Núñez spoke.", "Jose Nunez spoke."
+    archive, _ = _archive(
+        (article("a"), t1, mentions(t1, ("José Núñez", "José Núñez", P))),
+        (article("b"), t2, mentions(t2, ("Jose Nunez", "Jose Nunez", P))),
+    )
+    assert len(archive.entities) == 1
+
+
+def test_slug_collisions_get_distinct_urls_and_a_warning():
+    t1, t2 = "A.B.C. here.", "ABC here."
+    archive, problems = _archive(
+        (article("a"), t1, mentions(t1, ("A.B.C.", "A.B.C.", ORG))),
+        (article("b"), t2, mentions(t2, ("ABC", "ABC", ORG))),
+    )
+    slugs = sorted(e.slug for e in archive.entities.values())
+    assert len(slugs) == len(set(slugs))
+    if len(slugs) == 2:
+        assert any("share the URL slug" in p.message for p in problems)
+
+
+def test_name_with_no_latin_letters_still_gets_a_stable_slug():
+    t = "«—» spoke."
+    archive, _ = _archive((article("a", {"organizations": ("«—»",)}), t, []))
+    (entity,) = archive.entities.values()
+    assert entity.slug.startswith("organization-") and len(entity.slug) > 13
+
+
+def test_bylines_become_authors():
+    archive, _ = _archive(
+        (article("a", bylines=("Jane Doe", "John Roe")), "", []),
+        (article("b", bylines=("jane doe",)), "", []),
+    )
+    assert sorted(archive.authors) == ["jane-doe", "john-roe"]
