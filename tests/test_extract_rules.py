@@ -291,7 +291,7 @@ def test_short_forms_take_the_full_name_whatever_their_label() -> None:
     ]
 
 
-def test_shared_surname_attaches_to_the_nearest_preceding_full_name() -> None:
+def test_shared_surname_attaches_to_the_full_name_named_first() -> None:
     text = "Paul spoke. Rand Paul met Ron Paul. Paul laughed. Rand Paul left; Paul stayed."
     mentions = extract(
         text,
@@ -303,10 +303,10 @@ def test_shared_surname_attaches_to_the_nearest_preceding_full_name() -> None:
         ("Paul", "PERSON", 5),
     )
     assert [m.name for m in mentions] == [
-        "Paul",  # no full name precedes it: left unresolved
+        "Rand Paul",  # before any full name: still the one named first
         "Rand Paul",
         "Ron Paul",
-        "Ron Paul",
+        "Rand Paul",  # after "Ron Paul", but Rand Paul was named first
         "Rand Paul",
         "Rand Paul",
     ]

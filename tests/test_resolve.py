@@ -117,6 +117,148 @@ def test_registry_alias_merge_rename_and_ignore():
     ]
 
 
+# --- names that refer again to an entity of the same article (resolve._join_short_forms) ------
+
+
+def _entity_texts(got) -> list[tuple[str, list[str]]]:
+    return [(e.name, [m.text for m in e.mentions]) for e in got]
+
+
+def test_acronym_joins_the_organization_it_spells():
+    text = "The National Football League fined him. The NFL said so."
+    got = entities(
+        text,
+        [("National Football League", "National Football League", ORG), ("NFL", "NFL", ORG)],
+    )
+    assert _entity_texts(got) == [("National Football League", ["National Football League", "NFL"])]
+
+
+def test_an_acronym_is_surer_than_a_shared_word():
+    # "U.N." also begins "U.N. Council"; it spells "United Nations".
+    text = "U.N. Council meets. United Nations staff left. U.N. officials said so."
+    got = entities(
+        text,
+        [
+            ("U.N. Council", "U.N. Council", ORG),
+            ("United Nations", "United Nations", ORG),
+            ("U.N.", "U.N.", ORG),
+        ],
+    )
+    assert [e.name for e in got] == ["U.N. Council", "United Nations"]
+    assert [m.text for m in got[1].mentions] == ["United Nations", "U.N."]
+
+
+def test_lone_given_name_joins_the_one_person_with_it():
+    text = "Alan Shearer scored. I'm sure Alan is the man."
+    got = entities(text, [("Alan Shearer", "Alan Shearer", P), ("Alan", "Alan", P)])
+    assert _entity_texts(got) == [("Alan Shearer", ["Alan Shearer", "Alan"])]
+
+
+def test_given_name_of_two_people_joins_neither():
+    text = "Alan Shearer and Alan Smith scored. Alan left."
+    got = entities(
+        text,
+        [("Alan Shearer", "Alan Shearer", P), ("Alan Smith", "Alan Smith", P), ("Alan", "Alan", P)],
+    )
+    assert [e.name for e in got] == ["Alan Shearer", "Alan Smith", "Alan"]
+
+
+def test_given_name_joins_its_person_beside_a_namesake():
+    # Extraction gives a lone "Yeltsin" to the Yeltsin named first; "Naina" is his wife.
+    text = "Boris Yeltsin visited his wife Naina. Naina Yeltsin is well, Yeltsin said."
+    got = entities(
+        text,
+        [
+            ("Boris Yeltsin", "Boris Yeltsin", P),
+            ("Naina", "Naina", P),
+            ("Naina Yeltsin", "Naina Yeltsin", P),
+            ("Yeltsin", "Boris Yeltsin", P),
+        ],
+    )
+    assert _entity_texts(got) == [
+        ("Boris Yeltsin", ["Boris Yeltsin", "Yeltsin"]),
+        ("Naina Yeltsin", ["Naina", "Naina Yeltsin"]),
+    ]
+
+
+def test_leading_or_trailing_words_join_the_one_organization_with_them():
+    text = "Cleveland Indians 4 Boston 2. Cleveland won again and the Indians lead."
+    got = entities(
+        text,
+        [
+            ("Cleveland Indians", "Cleveland Indians", ORG),
+            ("Boston", "Boston", ORG),
+            ("Cleveland", "Cleveland", ORG),
+            ("Indians", "Indians", ORG),
+        ],
+    )
+    assert _entity_texts(got) == [
+        ("Cleveland Indians", ["Cleveland Indians", "Cleveland", "Indians"]),
+        ("Boston", ["Boston"]),
+    ]
+
+
+def test_a_shared_word_of_two_organizations_or_a_compass_word_joins_nothing():
+    text = "Chicago White Sox 3 Chicago Cubs 1. Chicago won. East Stirling 0 Stirling 2."
+    got = entities(
+        text,
+        [
+            ("Chicago White Sox", "Chicago White Sox", ORG),
+            ("Chicago Cubs", "Chicago Cubs", ORG),
+            ("Chicago", "Chicago", ORG),
+            ("East Stirling", "East Stirling", ORG),
+            ("Stirling", "Stirling", ORG),
+        ],
+    )
+    assert [e.name for e in got] == [
+        "Chicago White Sox",
+        "Chicago Cubs",
+        "Chicago",
+        "East Stirling",
+        "Stirling",
+    ]
+
+
+def test_a_name_spelled_in_capitals_is_read_as_written():
+    # Extraction named the entity "Nato" (its usual spelling); the text says "NATO" too.
+    text = "North Atlantic Treaty Organisation troops. Nato said NATO would stay."
+    got = entities(
+        text,
+        [
+            ("North Atlantic Treaty Organisation", "North Atlantic Treaty Organisation", ORG),
+            ("Nato", "Nato", ORG),
+            ("NATO", "Nato", ORG),
+        ],
+    )
+    assert [e.name for e in got] == ["North Atlantic Treaty Organisation"]
+
+
+def test_a_person_no_person_of_the_article_can_be_joins_the_organization_it_names():
+    text = "Rotor Volgograd must play away. Rotor are well placed."
+    got = entities(text, [("Rotor Volgograd", "Rotor Volgograd", ORG), ("Rotor", "Rotor", P)])
+    assert [(e.name, e.kind, len(e.mentions)) for e in got] == [("Rotor Volgograd", ORG, 2)]
+
+
+def test_a_person_of_the_article_comes_before_an_organization():
+    text = "Gerald Ford visited Ford Motor Co. Ford said so."
+    got = entities(
+        text,
+        [
+            ("Gerald Ford", "Gerald Ford", P),
+            ("Ford Motor Co", "Ford Motor Co", ORG),
+            ("Ford", "Ford", P),
+        ],
+    )
+    assert [e.name for e in got] == ["Gerald Ford", "Ford Motor Co"]
+    assert [m.text for m in got[0].mentions] == ["Gerald Ford", "Ford"]
+
+
+def test_the_singular_of_a_plural_team_name_is_the_team():
+    text = "The Springboks won. The Springbok coach was pleased."
+    got = entities(text, [("Springboks", "Springboks", ORG), ("Springbok", "Springbok", ORG)])
+    assert _entity_texts(got) == [("Springboks", ["Springboks", "Springbok"])]
+
+
 def _archive(*arts, registry=NO_REGISTRY):
     inputs = [ArticleInput(a, t, article_entities(a, t, m, registry)) for a, t, m in arts]
     return resolve_archive(inputs, registry)

@@ -18,7 +18,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
-from broadsheet.extract.names import is_short_form, name_key
+from broadsheet.extract.names import is_short_form, name_key, refers_again
 from broadsheet.extract.places import NEWS_ALIASES, normalize_place
 from broadsheet.model import (
     KIND_BY_KEY,
@@ -322,6 +322,7 @@ def article_entities(
         if key not in groups:
             groups[key] = []
             names[key] = (name, kind, True)
+    _join_short_forms(groups, names, registry)
 
     people = [n for n, k, _ in names.values() if k == EntityKind.PERSON]
     surnames = Counter(name_key(_surname(n)) for n in people if _surname(n))
@@ -349,6 +350,45 @@ def article_entities(
         )
         for k in ordered
     )
+
+
+def _join_short_forms(
+    groups: dict[str, list[Mention]],
+    names: dict[str, tuple[str, EntityKind, bool]],
+    registry: Registry,
+) -> None:
+    """An extracted name that refers again to exactly one other entity of its kind in the
+    article joins it (`names.refers_again`: "NFL" → National Football League); of several,
+    only the one it most surely means, when there is a single one. Longest names first, so a
+    short form of a short form ends at the full name.
+    """
+    order = sorted(names, key=lambda k: (-len(k.split()), -len(k), k))
+    root: dict[str, str] = {}
+    for key in order:
+        name, kind, is_declared = names[key]
+        root[key] = key
+        if is_declared or registry.lookup(name) is not None:
+            continue
+        # the name as written, in any case ("NATO" for the name "Nato")
+        texts = {name, *(t for t in _seen(groups[key]) if name_key(t) == key)}
+        # A "person" no person of the article can be may be an organization's short name
+        # ("Rotor" of "Rotor Volgograd"): the model often takes a one-word name for a person's.
+        for owner_kind in (kind, EntityKind.ORGANIZATION if kind == EntityKind.PERSON else None):
+            owners: dict[str, int] = {}  # root → how surely the name refers to it
+            for other in root:
+                if other != key and names[other][1] == owner_kind:
+                    sure = max(refers_again(t, names[other][0], owner_kind) for t in texts)
+                    owners[root[other]] = max(sure, owners.get(root[other], 0))
+            best = max(owners.values(), default=0)
+            surest = [other for other, sure in owners.items() if sure == best]
+            if best:
+                if len(surest) == 1:
+                    root[key] = surest[0]
+                break
+    for key, to in root.items():
+        if to != key:
+            groups[to].extend(groups.pop(key))
+            names.pop(key)
 
 
 @dataclass

@@ -326,3 +326,50 @@ def is_short_form(short: str, full: str, kind: EntityKind) -> bool:
         return False
     s = name_key(strip_leading_the(normalize_space(short)))
     return bool(s) and s == name_key(full_c.split(",", 1)[0])
+
+
+def is_given_name(short: str, full: str) -> bool:
+    """ "Alan" of "Alan Shearer", "Saddam" of "Saddam Hussein": the first token of a longer
+    person name, alone (an initial such as "J." is no given name)."""
+    s, f = person_tokens(short), person_tokens(full)
+    return len(s) == 1 and len(f) > 1 and s[0] == f[0] and len(s[0]) > 1
+
+
+#: A leading compass word makes another name: "East Stirling" is not "Stirling".
+_COMPASS: frozenset[str] = frozenset(
+    {"north", "south", "east", "west", "northern", "southern", "eastern", "western"}
+)
+
+
+def is_name_part(short: str, full: str) -> bool:
+    """ "Cleveland" or "Indians" of "Cleveland Indians", "Agriculture Department" of "U.S.
+    Agriculture Department": the leading or trailing words of a longer name, not only
+    organization words or joiners ("Department", "of the"); or the name with its last word in
+    the singular ("Springbok coach" of the Springboks)."""
+    s = name_key(strip_leading_the(normalize_space(short))).split()
+    f = name_key(strip_leading_the(normalize_space(full))).split()
+    if s and f and f[-1].endswith("s") and s[-1] == f[-1][:-1]:
+        f = [*f[:-1], s[-1]]  # the singular of a plural name: "Springbok" of "Springboks"
+        if s == f:
+            return True
+    return (
+        0 < len(s) < len(f)
+        and (f[: len(s)] == s or (f[-len(s) :] == s and f[0] not in _COMPASS))
+        and any(w not in ORG_WORDS and w not in _ACRONYM_SKIP for w in s)
+    )
+
+
+def refers_again(short: str, full: str, kind: EntityKind) -> int:
+    """How surely an article that names `full` means it by `short` alone: 3 for an acronym
+    that spells the name ("U.N." of "United Nations", beside "U.N. Council"), 2 for another
+    short form (is_short_form) or a person's given name, 1 for the leading or trailing words of
+    an organization's name (is_name_part), 0 when it does not."""
+    if kind == EntityKind.ORGANIZATION and _is_acronym_of(
+        strip_leading_the(normalize_space(short)), strip_leading_the(normalize_space(full))
+    ):
+        return 3
+    if is_short_form(short, full, kind) or (
+        kind == EntityKind.PERSON and is_given_name(short, full)
+    ):
+        return 2
+    return int(kind == EntityKind.ORGANIZATION and is_name_part(short, full))

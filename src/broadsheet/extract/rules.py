@@ -582,8 +582,10 @@ def resolve_short_forms(names: Sequence[str], spans: Sequence[RawSpan]) -> tuple
       the article ("Ford" beside "Ford Freestyle", "Disney" beside "Walt Disney"): there the
       company by that name is in play, and the model's ORG is believed.
     With one such full name in the article it attaches whether the full name comes earlier or
-    later; with several ("Paul": Rand Paul, Ron Paul) it attaches to the nearest preceding one,
-    or to none if none precedes.
+    later; with several ("Yeltsin": Boris Yeltsin, then his wife Naina Yeltsin) it attaches to
+    the one named first, wherever it stands: news copy names its subject first and calls a
+    namesake by full or given name. (On CoNLL train with AIDA's links the first named is right
+    for 33 of 39 such lone surnames, the nearest preceding for 24.)
     """
     labels_by_key: dict[str, list[str]] = {}
     org_words: set[str] = set()
@@ -616,8 +618,7 @@ def resolve_short_forms(names: Sequence[str], spans: Sequence[RawSpan]) -> tuple
         if len(distinct) == 1:
             result.append(candidates[0][1])
             continue
-        preceding = [(start, full) for start, full in candidates if start < span.start]
-        result.append(max(preceding)[1] if preceding else None)
+        result.append(min(candidates)[1])
     return tuple(result)
 
 
