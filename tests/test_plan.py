@@ -85,3 +85,34 @@ def test_discovery_pages_split_the_sitemap_but_keep_its_address(monkeypatch):
     assert [u.loc for u in split[3].data] == [
         f"https://x.example/sitemap-{n}.xml" for n in (1, 2, 3)
     ]
+
+
+def test_related_entities_are_the_top_of_a_full_sort(tmp_path):
+    """The shortcut in _Shared.related picks what sorting every co-named entity would."""
+    import random
+    from collections import Counter
+
+    from broadsheet.build import build
+    from broadsheet.plan import _Shared
+    from paths import write_files
+
+    rng = random.Random(3)
+    people = [f"Person{i} Example{i}" for i in range(30)]
+    files = {"site.yaml": "search: false\n"}
+    for n in range(40):
+        named = rng.sample(people, rng.randint(2, 9))
+        body = " ".join(f"{p} spoke." for p in named for _ in range(rng.randint(1, 3)))
+        files[f"content/s{n}.md"] = f"---\nheadline: S{n}\npeople: {named}\n---\n\n{body}\n"
+    result = build(write_files(tmp_path / "p", files), incremental=False)
+    archive = result.archive
+    shared = _Shared(archive)
+    prominence = Counter(m.entity for it in archive.articles for m in it.mentions)
+    for key, entity in archive.entities.items():
+        together = shared.together(key)
+        naive = sorted(
+            together.items(),
+            key=lambda kv: (-kv[1], -prominence[kv[0]], archive.entities[kv[0]].name),
+        )[:5]
+        assert [(r.name, r.count) for r in shared.related(key, 5)] == [
+            (archive.entities[k].name, n) for k, n in naive
+        ], entity.name

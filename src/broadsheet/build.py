@@ -23,7 +23,6 @@ from broadsheet.incremental import (
     BuildState,
     FileStat,
     Manifest,
-    Parsed,
     ParsedFile,
     TreeId,
     UnitRecord,
@@ -34,6 +33,7 @@ from broadsheet.incremental import (
     load_parsed,
     load_state,
     object_digest,
+    save_parsed,
     save_state,
     settings_digest,
     tree_id,
@@ -253,7 +253,8 @@ def build(
 
     files, found = discover(project, config.content_dir)
     problems.add(*found)
-    stats = {_relative(f, project): file_stat(f) for f in files}
+    by_path = {_relative(f, project): f for f in files}  # content order
+    stats = {rel: file_stat(f) for rel, f in by_path.items()}
     work = _state_dir(project, output) if incremental else None
     state = load_state(work) if work else BuildState()
     code = code_digest()
@@ -285,7 +286,7 @@ def build(
         if pool is not None:
             stack.callback(pool.shutdown, cancel_futures=True)
         build_input = _BuildInput(
-            project, config, registry, output, files, stats, problems, drafts, nlp, progress
+            project, config, registry, output, by_path, stats, problems, drafts, nlp, progress
         )
         result = _build_parsed(build_input, state, work, settings, code, pool, count, started)
     if work is not None:
@@ -300,7 +301,7 @@ class _BuildInput:
     config: Config
     registry: Registry
     output: Path
-    files: list[Path]
+    files: dict[str, Path]  #: content files by path relative to the project, content order
     stats: dict[str, FileStat | None]
     problems: _Problems
     drafts: bool
@@ -321,30 +322,29 @@ def _state_dir(project: Path, output: Path) -> Path:
 def parse_changed(
     bi: _BuildInput,
     state: BuildState,
-    previous: Parsed,
+    previous: dict[str, ParsedFile],
     parse_settings: bytes,
     pool: Executor | None,
     workers: int,
 ) -> dict[str, ParsedFile]:
     """Every content file's parse: the last build's where the file and the parse settings are
     unchanged, else read and parsed now (on the pool when there is one)."""
-    reusable = previous.files if state.parse_settings == parse_settings else {}
+    reusable = previous if state.parse_settings == parse_settings else {}
     done: dict[str, ParsedFile] = {}
     todo: list[tuple[str, Source, tuple[Problem, ...]]] = []
-    for file in bi.files:
-        rel = _relative(file, bi.project)
+    for rel, file in bi.files.items():
         stat = bi.stats[rel]
-        previous = reusable.get(rel)
-        if previous is not None and trusted(state, stat, previous.stat):
-            done[rel] = previous
+        last = reusable.get(rel)
+        if last is not None and trusted(state, stat, last.stat):
+            done[rel] = last
             continue
         try:
             source, found = read_source(file, bi.project)
         except SourceError as exc:
             done[rel] = ParsedFile(stat or (0, 0, 0), "", None, (exc.problem,))
             continue
-        if previous is not None and previous.content_hash == source.content_hash:
-            done[rel] = replace(previous, stat=stat or (0, 0, 0))  # touched, not changed
+        if last is not None and last.content_hash == source.content_hash:
+            done[rel] = replace(last, stat=stat or (0, 0, 0))  # touched, not changed
             continue
         todo.append((rel, source, tuple(found)))
     jobs = ((source, bi.config.allow_raw_html, bi.config.zone) for _, source, _ in todo)
@@ -353,7 +353,7 @@ def parse_changed(
         stat = bi.stats[rel] or (0, 0, 0)
         done[rel] = ParsedFile(stat, source.content_hash, article, read_problems + found)
     # content order (discovery order), whatever order they were parsed in
-    return {_relative(f, bi.project): done[_relative(f, bi.project)] for f in bi.files}
+    return {rel: done[rel] for rel in bi.files}
 
 
 def entities_of(
@@ -361,21 +361,25 @@ def entities_of(
     texts: Sequence[str],
     mentions: Sequence[tuple[Mention, ...]],
     registry: Registry,
-    previous: Parsed,
-) -> tuple[list[tuple[ArticleEntity, ...]], dict[bytes, tuple[ArticleEntity, ...]]]:
+    parsed: dict[str, ParsedFile],
+    previous: dict[str, ParsedFile],
+) -> list[tuple[ArticleEntity, ...]]:
     """Each article's entities (resolve.article_entities), the last build's where their inputs
-    are equal; and the cache for the next build."""
+    are equal. What is computed is kept in `parsed` (by source path) for the next build."""
     registry_digest = object_digest(registry)
-    cache: dict[bytes, tuple[ArticleEntity, ...]] = {}
     out = []
     for article, text, found in zip(articles, texts, mentions, strict=True):
-        key = object_digest((registry_digest, text, article.declared, found))
-        entities = previous.entities.get(key)
+        key = object_digest((registry_digest, text, article.declared, tuple(map(tuple, found))))
+        rel = article.source_path
+        kept = [e.entities for e in (parsed.get(rel), previous.get(rel)) if e and e.entities]
+        entities = next((value for digest_, value in kept if digest_ == key), None)
         if entities is None:
             entities = article_entities(article, text, found, registry)
-        cache[key] = entities
+        entry = parsed.get(rel)
+        if entry is not None and (entry.entities is None or entry.entities[0] != key):
+            parsed[rel] = replace(entry, entities=(key, entities))
         out.append(entities)
-    return out, cache
+    return out
 
 
 def _build_parsed(
@@ -391,7 +395,7 @@ def _build_parsed(
     """The build after discovery: parse, extract, resolve, plan, render, publish."""
     config, problems, project = bi.config, bi.problems, bi.project
     parse_settings = settings_digest(code, config.allow_raw_html, str(config.zone))
-    previous = load_parsed(work) if work is not None else Parsed()
+    previous = load_parsed(work) if work is not None else {}
     parsed_files = parse_changed(bi, state, previous, parse_settings, pool, workers)
     parsed: list[Article] = []
     for entry in parsed_files.values():
@@ -408,7 +412,7 @@ def _build_parsed(
     found_mentions = extract_all([texts[i] for i in todo], config, project, bi.nlp, bi.progress)
     for i, found_in_text in zip(todo, found_mentions, strict=True):
         mentions[i] = found_in_text
-    entities, entity_cache = entities_of(articles, texts, mentions, bi.registry, previous)
+    entities = entities_of(articles, texts, mentions, bi.registry, parsed_files, previous)
     inputs = [
         ArticleInput(a, t, found_entities)
         for a, t, found_entities in zip(articles, texts, entities, strict=True)
@@ -489,7 +493,8 @@ def _build_parsed(
             "files": result.files,
             "bytes": result.bytes,
         }
-        save_state(work, state, Parsed(parsed_files, entity_cache))
+        save_parsed(work, parsed_files, previous)
+        save_state(work, state)
     return result
 
 

@@ -32,7 +32,7 @@ from broadsheet.model import Article, Problem
 #: Bump when the state's shape changes; older state is then ignored.
 STATE_FORMAT = 1
 STATE_FILE = "state.pickle"
-PARSED_FILE = "parsed.pickle"
+PARSED_FILE = "parsed-{:02d}.pickle"
 
 #: A content file as the file system describes it: (size, mtime_ns, inode). Equal stats are
 #: taken to mean equal content, as make, rsync and Pelican's mtime check assume.
@@ -51,6 +51,9 @@ class ParsedFile:
     content_hash: str
     article: Article | None
     problems: tuple[Problem, ...]
+    #: (digest of what they were found from, the article's entities): resolve.article_entities
+    #: depends on the registry, the body text, the front matter's names and the mentions only
+    entities: tuple[bytes, Any] | None = None
 
 
 @dataclass(frozen=True)
@@ -159,25 +162,37 @@ def load_state(folder: Path) -> BuildState:
     return state if isinstance(state, BuildState) else BuildState()
 
 
-@dataclass
-class Parsed:
-    """The large part of the state, read only when something changed."""
-
-    #: content path (relative to the project) → its last parse
-    files: dict[str, ParsedFile] = field(default_factory=dict)
-    #: digest of (registry, body text, front matter's names, mentions) → the article's
-    #: entities (resolve.article_entities), which depend on nothing else
-    entities: dict[bytes, Any] = field(default_factory=dict)
+#: The parse results are spread over this many files, so a rebuild after one edit rewrites one.
+PARSED_SHARDS = 32
 
 
-def load_parsed(folder: Path) -> Parsed:
-    parsed = _read(folder / PARSED_FILE)
-    return parsed if isinstance(parsed, Parsed) else Parsed()
+def _shard(rel: str) -> int:
+    return hashlib.blake2b(rel.encode(), digest_size=1).digest()[0] % PARSED_SHARDS
 
 
-def save_state(folder: Path, state: BuildState, parsed: Parsed | None = None) -> None:
-    if parsed is not None:
-        _write(folder / PARSED_FILE, parsed)
+def load_parsed(folder: Path) -> dict[str, ParsedFile]:
+    """The last build's parse of every content file (by path), as far as it is readable."""
+    parsed: dict[str, ParsedFile] = {}
+    for n in range(PARSED_SHARDS):
+        shard = _read(folder / PARSED_FILE.format(n))
+        if isinstance(shard, dict):
+            parsed.update(shard)
+    return parsed
+
+
+def save_parsed(folder: Path, parsed: dict[str, ParsedFile], before: dict[str, ParsedFile]) -> None:
+    """Rewrite the shards holding a file whose entry is new, changed or gone since `before`."""
+    stale = {_shard(rel) for rel, entry in parsed.items() if before.get(rel) is not entry}
+    stale |= {_shard(rel) for rel in before.keys() - parsed.keys()}
+    shards: dict[int, dict[str, ParsedFile]] = {n: {} for n in stale}
+    for rel, entry in parsed.items():
+        if (n := _shard(rel)) in shards:
+            shards[n][rel] = entry
+    for n, shard in shards.items():
+        _write(folder / PARSED_FILE.format(n), shard)
+
+
+def save_state(folder: Path, state: BuildState) -> None:
     _write(folder / STATE_FILE, state)
 
 

@@ -6,6 +6,7 @@ The only stage besides write.py that touches the file system for content.
 from __future__ import annotations
 
 import hashlib
+import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -79,17 +80,20 @@ def read_source(file: Path, project: Path) -> tuple[Source, list[Problem]]:
     return Source(path=rel, format=fmt, text=text, content_hash=digest), problems  # type: ignore[arg-type]
 
 
-def _walk(content: Path) -> Iterator[Path]:
-    """Every candidate file under content/, sorted, skipping hidden files and folders."""
-    for path in sorted(content.rglob("*")):
-        rel = path.relative_to(content)
-        if any(part.startswith((".", "_")) for part in rel.parts):
-            continue
-        if path.is_symlink() and path.is_dir():
-            yield path  # never followed (rglob does not); discover reports it
-            continue
-        if path.is_file() and source_format(path) is not None:
-            yield path
+def _walk(content: Path) -> Iterator[tuple[Path, bool]]:
+    """(path, is a link) for every candidate file under content/, sorted, skipping hidden files
+    and folders. Links to folders are listed, never followed; discover reports them."""
+    found: list[tuple[Path, bool]] = []
+    for folder, dirs, files in os.walk(content):
+        base = Path(folder)
+        dirs[:] = [d for d in dirs if not d.startswith((".", "_"))]
+        for name in dirs:
+            if os.path.islink(os.path.join(folder, name)):
+                found.append((base / name, True))
+        for name in files:
+            if not name.startswith((".", "_")) and source_format(Path(name)) is not None:
+                found.append((base / name, os.path.islink(os.path.join(folder, name))))
+    return iter(sorted(found))
 
 
 def discover(project: Path, content_dir: str) -> tuple[list[Path], list[Problem]]:
@@ -110,9 +114,9 @@ def discover(project: Path, content_dir: str) -> tuple[list[Path], list[Problem]
             )
         )
         return files, problems
-    for path in _walk(content):
+    for path, is_link in _walk(content):
         rel = (Path(content_dir) / path.relative_to(content)).as_posix()
-        if path.is_dir():
+        if is_link and path.is_dir():
             problems.append(
                 Problem(
                     rel,
@@ -122,7 +126,7 @@ def discover(project: Path, content_dir: str) -> tuple[list[Path], list[Problem]
                 )
             )
             continue
-        if not path.resolve().is_relative_to(content):
+        if is_link and not path.resolve().is_relative_to(content):
             problems.append(
                 Problem(
                     rel, "skipped: a link to a file outside the content folder", severity="warning"

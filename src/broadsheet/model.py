@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
-from typing import Literal
+from typing import Literal, NamedTuple
 
 
 class EntityKind(StrEnum):
@@ -108,9 +108,12 @@ class Article:
     text: str | None = None
 
 
-@dataclass(frozen=True)
-class Mention:
-    """A named entity found in an article's body text (char offsets into bodytext.text)."""
+class Mention(NamedTuple):
+    """A named entity found in an article's body text (char offsets into bodytext.text).
+
+    A NamedTuple, not a dataclass, as LinkedMention: an archive has hundreds of thousands, and
+    tuples are several times cheaper to create, pickle and load (incremental builds store them).
+    """
 
     start: int
     end: int
@@ -145,9 +148,8 @@ class Author:
     same_as: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
-class LinkedMention:
-    """A mention resolved to an archive entity."""
+class LinkedMention(NamedTuple):
+    """A mention resolved to an archive entity (a NamedTuple: see Mention)."""
 
     start: int
     end: int

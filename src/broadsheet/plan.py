@@ -13,6 +13,7 @@ base_url, else relative to the file they are written in.
 
 from __future__ import annotations
 
+import heapq
 import math
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator, Sequence
@@ -315,18 +316,6 @@ def _snippet(item: ResolvedArticle, entity_key: str) -> Snippet | None:
     return None
 
 
-def _co_mentions(archive: Archive) -> dict[str, Counter[str]]:
-    """Entity → how many articles name it together with each other entity."""
-    together: dict[str, Counter[str]] = defaultdict(Counter)
-    for item in archive.articles:
-        named = item.entities[:RELATED_SCAN]
-        for a in named:
-            for b in named:
-                if a != b:
-                    together[a][b] += 1
-    return together
-
-
 def _prominence(archive: Archive) -> Counter[str]:
     """Entity → mentions across the archive (breaks ties between equally co-named entities)."""
     return Counter(m.entity for item in archive.articles for m in item.mentions)
@@ -458,8 +447,10 @@ class _Shared:
                 self.mentioned_in[key].append(item)
             for slug in item.authors:
                 self.by_author[slug].append(item)
-        self.together = _co_mentions(archive)
-        self.prominence = _prominence(archive)
+        prominence = _prominence(archive)
+        #: entity key → (-mentions across the archive, name): how co-named entities that are
+        #: named together equally often are ordered
+        self.rank = {k: (-prominence[k], e.name) for k, e in archive.entities.items()}
         self._quotes: dict[str, list[Quote]] = {}
         self._cards: dict[str, ArticleCard] = {}
 
@@ -475,13 +466,32 @@ class _Shared:
             self._cards[slug] = _card(item, self.archive)
         return self._cards[slug]
 
+    def together(self, key: str) -> Counter[str]:
+        """Entity → how many articles name it together with `key` (only the first RELATED_SCAN
+        entities of an article count, `key` among them)."""
+        counts: Counter[str] = Counter()
+        for item in self.mentioned_in.get(key, ()):
+            named = item.entities[:RELATED_SCAN]
+            if key in named:
+                counts.update(named)
+        del counts[key]
+        return counts
+
     def related(self, key: str, limit: int) -> list[Ref]:
-        """The entities most often named alongside `key`, with how often."""
-        entities, prominence = self.archive.entities, self.prominence
-        most_named_with = sorted(
-            self.together[key].items(),
-            key=lambda kv: (-kv[1], -prominence[kv[0]], entities[kv[0]].name),
-        )[:limit]
+        """The entities most often named alongside `key`, with how often: by count, then by
+        mentions across the archive, then by name."""
+        entities, rank = self.archive.entities, self.rank
+        counts = self.together(key)
+        chosen = list(counts.items())
+        if len(chosen) > limit:
+            # All counted more often than the limit-th are in; the places left go to those
+            # counted exactly as often, best ranked first (without sorting every pair).
+            least = heapq.nlargest(limit, counts.values())[-1]
+            chosen = [(k, n) for k, n in chosen if n > least]
+            tied = [k for k, n in counts.items() if n == least]
+            best = heapq.nsmallest(limit - len(chosen), tied, key=rank.__getitem__)
+            chosen += [(k, least) for k in best]
+        most_named_with = sorted(chosen, key=lambda kv: (-kv[1], *rank[kv[0]]))
         return [
             Ref(entities[k].name, entity_url(entities[k]), entities[k].kind.value, n)
             for k, n in most_named_with
@@ -772,7 +782,7 @@ def _article_inputs(item: ResolvedArticle, archive: Archive) -> tuple[Any, ...]:
         a.source_path,
         a.content_hash,
         a.slug,
-        item.mentions,
+        tuple(map(tuple, item.mentions)),  # plain tuples pickle several times faster
         item.entities,
         item.authors,
         tuple(archive.entities[k] for k in keys),

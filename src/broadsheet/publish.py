@@ -171,10 +171,10 @@ def _place(
     had: tuple[bytes, bytes, int] | None,
 ) -> tuple[tuple[bytes, bytes, int], int]:
     """Put one file in the tree being updated: (its manifest entry, 1 if it was written)."""
-    target = safe_join(tree, rel)
     if isinstance(payload, Reuse):
         if had is not None and had[1] == payload.digest:
             return (source, payload.digest, payload.size), 0
+        target = safe_join(tree, rel)
         target.parent.mkdir(parents=True, exist_ok=True)
         try:
             shutil.copyfile(safe_join(output, rel), target)
@@ -183,8 +183,9 @@ def _place(
         return (source, payload.digest, payload.size), 1
     data = payload.read_bytes() if isinstance(payload, Path) else payload
     file_digest = digest(data)
-    if had is not None and had[1] == file_digest and target.is_file():
+    if had is not None and had[1] == file_digest:
         return (source, file_digest, len(data)), 0
+    target = safe_join(tree, rel)
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_bytes(data)
     return (source, file_digest, len(data)), 1
