@@ -442,7 +442,7 @@ def _is_all_caps(word: str) -> bool:
     return any(ch.isalpha() for ch in word) and word.upper() == word
 
 
-#: Where a name may start: a word character after none of these (the lookbehind of NAME_PATTERN).
+#: Where a name may start: a word character after none of these (name_pattern's lookbehind).
 _NAME_START = re.compile(r"(?<![\w'’-])\w")
 _SPACE = re.compile(r"\s")
 
@@ -453,7 +453,7 @@ def _is_word_char(ch: str) -> bool:
 
 
 def _name_ends_at(text: str, end: int) -> bool:
-    """The lookahead of NAME_PATTERN at `end`: no word character or hyphen follows, nor an
+    """The lookahead of name_pattern at `end`: no word character or hyphen follows, nor an
     apostrophe and two word characters ("Paul's" ends "Paul"; "O'Brien" does not end "O")."""
     if end >= len(text):
         return True
