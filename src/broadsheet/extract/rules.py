@@ -40,7 +40,7 @@ from broadsheet.extract.places import normalize_place
 from broadsheet.model import EntityKind, Mention
 
 #: Bump whenever a rule changes what it returns: it is part of the extraction cache key.
-RULES_VERSION = "2"
+RULES_VERSION = "3"
 
 #: spaCy labels kept, and the kind each becomes. NORP ("Russian"), EVENT, LAW, DATE … are not
 #: entities of this archive.
@@ -718,6 +718,19 @@ def resolve_short_forms(names: Sequence[str], spans: Sequence[RawSpan]) -> tuple
     return tuple(result)
 
 
+def organization_heads(names: Sequence[str], spans: Sequence[RawSpan]) -> frozenset[str]:
+    """Keys of the leading words of the article's multi-word ORG names.
+
+    "Pirelli SpA" gives "pirelli", "Rotor Volgograd" "rotor", "Deportivo Coruna" "deportivo".
+    """
+    heads: set[str] = set()
+    for name, span in zip(names, spans, strict=True):
+        words = name.split()
+        if span.label == "ORG" and len(words) >= 2:
+            heads.update(name_key(" ".join(words[:i])) for i in range(1, len(words)))
+    return frozenset(heads)
+
+
 def vote_kind(votes: Sequence[tuple[EntityKind, int]]) -> EntityKind:
     """The kind with the greatest total weight; ties go to the earlier kind in KIND_ORDER."""
     totals: Counter[EntityKind] = Counter()
@@ -751,6 +764,7 @@ RULE_NAMES: tuple[str, ...] = (
     "short_forms",
     "kind_vote",
     "places",
+    "org_parts",
 )
 
 
@@ -808,6 +822,9 @@ def mentions_from_spans(
 
     # One name, one kind: a short form attached to a person votes PERSON (the attachment is
     # the evidence), anything else votes its own label; full names weigh more.
+    # A "person" that is no person's short form but opens an organization's name of the
+    # article votes ORG ("Pirelli" beside "Pirelli SpA", "Rotor" beside "Rotor Volgograd").
+    org_parts = frozenset() if "org_parts" in skip else organization_heads(names, kept)
     groups: dict[str, list[int]] = {}
     for i, name in enumerate(resolved):
         groups.setdefault(name_key(name), []).append(i)
@@ -817,6 +834,8 @@ def mentions_from_spans(
         votes = [
             (EntityKind.PERSON, SHORT_FORM_WEIGHT)
             if owners[i]
+            else (EntityKind.ORGANIZATION, FULL_NAME_WEIGHT)
+            if kept[i].label == "PERSON" and name_key(names[i]) in org_parts
             else (KIND_BY_LABEL[kept[i].label], FULL_NAME_WEIGHT)
             for i in members
         ]
