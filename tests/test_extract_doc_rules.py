@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from broadsheet.extract.places import normalize_place
 from broadsheet.extract.rules import (
@@ -10,7 +14,9 @@ from broadsheet.extract.rules import (
     RawSpan,
     acronym_expansions,
     block_bounds,
+    find_names,
     mentions_from_spans,
+    name_pattern,
     propagate_names,
     trim_person_numbers,
 )
@@ -58,6 +64,56 @@ def test_propagation_needs_whole_words_and_the_same_case() -> None:
     spans = [span(text, "Paris Hilton", "PERSON")]
     got = [text[s.start : s.end] for s in propagate_names(text, spans, block_bounds(text))]
     assert got == ["Paris Hilton", "Hilton"]
+
+
+def test_find_names_takes_whole_words_and_the_longest_name() -> None:
+    text = "(New York City) New\n\nYork, O'Brien's O Paul's Pauline RAND-Paul Rand_ Rand"
+    names = {"New York", "New York City", "O", "Paul", "Rand"}
+    assert [text[a:b] for a, b in find_names(text, names)] == [
+        "New York City",
+        "New\n\nYork",
+        "O",
+        "Paul",
+        "Rand",
+    ]
+
+
+_WORDS = ["Paul", "PAUL", "Rand", "New", "York", "NEW", "O", "Brien", "U.S.", "Élan", "ÉLAN"]
+_GLUE = [" ", "  ", "\n\n", "'s ", "’s", "-", "'", "(", ")", ",", ".", "x", "_", "'ab", "9", "\t"]
+
+
+@settings(max_examples=400, derandomize=True, deadline=None)
+@given(
+    st.lists(st.tuples(st.sampled_from(_WORDS), st.sampled_from(_GLUE)), max_size=12),
+    st.sets(
+        st.lists(st.sampled_from(_WORDS), min_size=1, max_size=3).map(tuple), min_size=1, max_size=5
+    ),
+)
+def test_find_names_matches_the_regex_it_replaces(
+    pieces: list[tuple[str, str]], names: set[tuple[str, ...]]
+) -> None:
+    """The scan propagate_names uses finds what name_pattern's regex finds, span for span."""
+    text = "".join(word + glue for word, glue in pieces)
+    joined = {" ".join(words) for words in names}
+    assert list(find_names(text, joined)) == [m.span() for m in name_pattern(joined).finditer(text)]
+
+
+def test_propagation_compiles_no_regex_per_document(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Compiling a pattern of the document's names was half the rules' time (docs/extraction.md)."""
+    text = "Alexander Lebed flew to Belgrade. Lebed said Belgrade was calm."
+    spans = [span(text, "Alexander Lebed", "PERSON"), span(text, "Belgrade", "GPE")]
+
+    def no_compile(*args: object, **kwargs: object) -> None:
+        raise AssertionError("re.compile called")
+
+    monkeypatch.setattr(re, "compile", no_compile)
+    found = propagate_names(text, spans, block_bounds(text))
+    assert [text[s.start : s.end] for s in found] == [
+        "Alexander Lebed",
+        "Belgrade",
+        "Lebed",
+        "Belgrade",
+    ]
 
 
 def test_propagation_skips_one_word_names_the_text_also_uses_in_lowercase() -> None:

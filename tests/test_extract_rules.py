@@ -599,3 +599,26 @@ def test_name_key_examples():
     assert name_key("Jean-Luc Picard") == name_key("Jean‐Luc Picard") == "jean luc picard"
     assert name_key("U.S.") == name_key("US") == "us"
     assert name_key("!!!") == "!!!" and name_key("AT&T") == "att"
+
+
+def test_a_person_opening_an_organization_name_of_the_article_is_that_organization() -> None:
+    text = "Pirelli SpA said on Monday that Pirelli would sell its cables arm."
+    spans = [span(text, "Pirelli SpA", "ORG"), span(text, "Pirelli", "PERSON", nth=1)]
+    kinds = {(m.text, m.kind) for m in mentions_from_spans(text, spans)}
+    assert kinds == {
+        ("Pirelli SpA", EntityKind.ORGANIZATION),
+        ("Pirelli", EntityKind.ORGANIZATION),
+    }
+    skipped = mentions_from_spans(text, spans, skip=frozenset({"org_parts"}))
+    assert ("Pirelli", EntityKind.PERSON) in {(m.text, m.kind) for m in skipped}
+
+
+def test_a_surname_of_a_person_named_in_full_stays_a_person_beside_an_organization() -> None:
+    text = "Henry Ford founded Ford Motor. Ford said so."
+    spans = [
+        span(text, "Henry Ford", "PERSON"),
+        span(text, "Ford Motor", "ORG"),
+        span(text, "Ford", "PERSON", nth=2),
+    ]
+    kinds = {(m.text, m.kind) for m in mentions_from_spans(text, spans)}
+    assert ("Ford", EntityKind.PERSON) in kinds
