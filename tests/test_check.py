@@ -144,21 +144,21 @@ def uncertain(items: list[tuple[Article, str, list[Mention]]], registry: Registr
 
 
 def test_uncertain_kinds_one_word_model_guesses_in_one_article():
-    t1 = "Kestrel said. Kestrel Quay Ltd agreed."
+    t1 = "Kestrel said. Harbour Quay Ltd agreed."
     t2 = "Halden spoke. Elena Marsh too."
     t3 = "Halden again."
     found = uncertain(
         [
             (art("content/one.md"), t1,
              [mention(t1, "Kestrel", 0, EntityKind.PERSON),
-              mention(t1, "Kestrel Quay Ltd", 14, EntityKind.ORGANIZATION)]),
+              mention(t1, "Harbour Quay Ltd", 14, EntityKind.ORGANIZATION)]),
             (art("content/two.md", {"people": ("Elena Marsh",)}), t2,
              [mention(t2, "Halden", 0, EntityKind.PLACE),
               mention(t2, "Elena Marsh", 14, EntityKind.PERSON)]),
             (art("content/three.md"), t3, [mention(t3, "Halden", 0, EntityKind.PLACE)]),
         ]
     )  # fmt: skip
-    # Kestrel: one word, model only, one article. Kestrel Quay Ltd: three words. Halden: two
+    # Kestrel: one word, model only, one article. Harbour Quay Ltd: three words. Halden: two
     # articles. Elena Marsh: declared by the editor.
     assert list(found) == ["content/one.md"]
     assert found["content/one.md"] == (

@@ -65,8 +65,25 @@ def _mutate(rng: random.Random, project: Path, serial: list[int]) -> str:
             "rename",
             "touch",
             "registry",
+            "settings",
+            "template",
         ]
     )
+    if op == "settings":
+        per_page = rng.choice([2, 3, 5])
+        (project / "site.yaml").write_text(
+            f"title: Site {per_page}\nsearch: false\nper_page: {per_page}\nentity_per_page: 2\n"
+        )
+        return f"settings per_page={per_page}"
+    if op == "template":
+        override = project / "templates" / "article.html"
+        if override.exists() and rng.random() < 0.5:
+            override.unlink()
+            return "template removed"
+        override.parent.mkdir(exist_ok=True)
+        override.write_text(f"{{{{ article.headline }}}} v{serial[0]}\n")
+        serial[0] += 1
+        return "template written"
     if op == "add" or len(files) < 3:
         serial[0] += 1
         (content / f"story-{serial[0]}.md").write_text(_article(rng, serial[0]))
@@ -213,3 +230,57 @@ def test_the_summary_says_when_nothing_changed(tmp_path: Path):
     assert first.output.startswith("Built 1 articles")
     assert again.output.startswith("Nothing changed since the last build: ")
     assert "site/ is up to date" in again.output
+
+
+class _Killed(BaseException):
+    """Stands in for SIGKILL: nothing after it runs."""
+
+
+@pytest.mark.parametrize("change", ["content", "settings"])
+def test_a_build_killed_after_its_swap_leaves_nothing_wrong_to_reuse(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, change: str
+):
+    """Killed after the new site is in place but before its state is saved: the state on disk
+    describes the build before. Going back to that build's inputs must not reuse the killed
+    build's pages as if they were the older ones."""
+    import broadsheet.build as build_module
+
+    rng = random.Random(8)
+    project = tmp_path / "project"
+    files = {f"content/story-{n}.md": _article(rng, n) for n in range(5)}
+    files["site.yaml"] = "title: Before\nsearch: false\n"
+    write_files(project, files)
+    build(project)
+    story = project / "content" / "story-2.md"
+    original = story.read_text()
+    if change == "content":
+        story.write_text(original.replace("Story 2", "Story Two"))
+    else:
+        (project / "site.yaml").write_text("title: After\nsearch: false\n")
+
+    def killed(*args, **kwargs):
+        raise _Killed
+
+    with monkeypatch.context() as patch:
+        patch.setattr(build_module, "save_parsed", killed)
+        with pytest.raises(_Killed):
+            build(project)
+    story.write_text(original)
+    (project / "site.yaml").write_text("title: Before\nsearch: false\n")
+    build(project)
+    assert site_files(project / "site") == _cold(project, tmp_path)
+
+
+def test_a_template_override_reaches_every_page_it_changes(tmp_path: Path):
+    rng = random.Random(10)
+    project = tmp_path / "project"
+    files = {f"content/story-{n}.md": _article(rng, n) for n in range(3)}
+    files["site.yaml"] = "search: false\n"
+    write_files(project, files)
+    build(project)
+    (project / "templates").mkdir()
+    build(project)
+    (project / "templates" / "article.html").write_text("{{ article.headline }} OVERRIDDEN\n")
+    build(project)
+    assert "OVERRIDDEN" in (project / "site/articles/story-1/index.html").read_text()
+    assert site_files(project / "site") == _cold(project, tmp_path)

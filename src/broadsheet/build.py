@@ -323,13 +323,12 @@ def parse_changed(
     bi: _BuildInput,
     state: BuildState,
     previous: dict[str, ParsedFile],
-    parse_settings: bytes,
     pool: Executor | None,
     workers: int,
 ) -> dict[str, ParsedFile]:
-    """Every content file's parse: the last build's where the file and the parse settings are
-    unchanged, else read and parsed now (on the pool when there is one)."""
-    reusable = previous if state.parse_settings == parse_settings else {}
+    """Every content file's parse: the last build's (`previous`, made under the same parse
+    settings) where the file is unchanged, else read and parsed now (on the pool if any)."""
+    reusable = previous  # only parses made under these parse settings (load_parsed)
     done: dict[str, ParsedFile] = {}
     todo: list[tuple[str, Source, tuple[Problem, ...]]] = []
     for rel, file in bi.files.items():
@@ -395,8 +394,8 @@ def _build_parsed(
     """The build after discovery: parse, extract, resolve, plan, render, publish."""
     config, problems, project = bi.config, bi.problems, bi.project
     parse_settings = settings_digest(code, config.allow_raw_html, str(config.zone))
-    previous = load_parsed(work) if work is not None else {}
-    parsed_files = parse_changed(bi, state, previous, parse_settings, pool, workers)
+    previous = load_parsed(work, parse_settings) if work is not None else {}
+    parsed_files = parse_changed(bi, state, previous, pool, workers)
     parsed: list[Article] = []
     for entry in parsed_files.values():
         problems.add(*entry.problems)
@@ -431,8 +430,9 @@ def _build_parsed(
 
     live_id = tree_id(bi.output)
     # Pages rendered by the last build from equal data need no rendering now.
-    reusable = state.trees.get(live_id, {}) if live_id and state.settings == settings else {}
-    pages = plan_changed(archive, config, state.units, reusable, kinds, reused, units)
+    # Files are reused by their source digests, which cover the settings they were made under.
+    reusable = state.trees.get(live_id, {}) if live_id else {}
+    pages = plan_changed(archive, config, settings, state.units, reusable, kinds, reused, units)
     pages = _reporting(pages, bi.progress)
 
     def record(trees: dict[TreeId, Manifest]) -> None:
@@ -457,7 +457,7 @@ def _build_parsed(
         state.trees = {}
         kinds.clear()
         reused.clear()
-        pages = plan_changed(archive, config, {}, {}, kinds, reused, units)
+        pages = plan_changed(archive, config, settings, {}, {}, kinds, reused, units)
         files = render_changed(pages, {}, project, config, kinds, reused, pool, workers)
         published = publish(
             files,
@@ -482,7 +482,6 @@ def _build_parsed(
     )
     if work is not None:
         state.settings = settings
-        state.parse_settings = parse_settings
         state.files = dict(bi.stats)
         state.trees = published.trees
         state.problems = tuple(problems.items)
@@ -493,7 +492,7 @@ def _build_parsed(
             "files": result.files,
             "bytes": result.bytes,
         }
-        save_parsed(work, parsed_files, previous)
+        save_parsed(work, parsed_files, previous, parse_settings)
         save_state(work, state)
     return result
 
@@ -501,30 +500,37 @@ def _build_parsed(
 def plan_changed(
     archive: Archive,
     config: Config,
+    settings: bytes,
     previous: dict[str, UnitRecord],
     reusable: Manifest,
     kinds: Counter[str],
     reused: list[tuple[str, bytes, Payload]],
     units: dict[str, UnitRecord],
-) -> Iterator[Page]:
-    """The pages of every plan unit whose inputs changed since the last build (all of them on a
-    cold build), then sitemap and robots.txt. A unit whose inputs are unchanged is not planned:
-    its files, as they are in the published site, go to `reused`, its page kinds to `kinds`.
-    `units` receives what every unit made, for the next build."""
+) -> Iterator[tuple[Page, bytes]]:
+    """(page, its source digest) for the pages of every plan unit whose inputs changed since
+    the last build (all of them on a cold build), then sitemap and robots.txt. A unit whose
+    inputs are unchanged, and whose files in the published site were made from the same page
+    data under the same settings, is not planned: those files go to `reused`, their kinds to
+    `kinds`. `units` receives what every unit made, for the next build.
+
+    A page's source digest covers the build settings and the page's data: a file made from the
+    same source digest has the same bytes (render.py is deterministic)."""
     listed: list[tuple[str, Any]] = []
     for unit in plan_units(archive, config, object_digest):
         before = previous.get(unit.key)
+        # the unit's inputs under these settings (a unit made under other settings is stale)
+        inputs = digest(settings + unit.inputs) if unit.inputs is not None else None
         if (
-            unit.inputs is not None
+            inputs is not None
             and before is not None
-            and before.inputs == unit.inputs
-            and all(rel in reusable for rel, _, _ in before.pages)
+            and before.inputs == inputs
+            and all(reusable.get(rel, (None,))[0] == source for rel, _, _, source in before.pages)
         ):
-            for rel, kind, entry in before.pages:
+            for rel, kind, entry, source in before.pages:
                 kinds[kind] += 1
                 if entry is not None:
                     listed.append(entry)
-                reused.append((rel, reusable[rel][0], Reuse(reusable[rel][1], reusable[rel][2])))
+                reused.append((rel, source, Reuse(reusable[rel][1], reusable[rel][2])))
             units[unit.key] = before
             continue
         made = []
@@ -532,14 +538,16 @@ def plan_changed(
             entry = listed_in_sitemap(page)
             if entry is not None:
                 listed.append(entry)
-            made.append((page.output, page.kind, entry))
-            yield page
-        units[unit.key] = UnitRecord(unit.inputs, tuple(made))
-    yield from discovery_pages(listed, config)
+            source = digest(settings + object_digest(page))
+            made.append((page.output, page.kind, entry, source))
+            yield page, source
+        units[unit.key] = UnitRecord(inputs, tuple(made))
+    for page in discovery_pages(listed, config):
+        yield page, digest(settings + object_digest(page))
 
 
 def render_changed(
-    pages: Iterator[Page],
+    pages: Iterator[tuple[Page, bytes]],
     reusable: Manifest,
     project: Path,
     config: Config,
@@ -548,21 +556,20 @@ def render_changed(
     pool: Executor | None = None,
     workers: int = 1,
 ) -> Iterator[tuple[str, bytes, Payload]]:
-    """(output path, digest of the page's data, bytes or Reuse) for every page, then whatever
-    else is in `reused` (filled while `pages` is consumed), then the theme's static files. A page
-    whose data digest is the one its file in the published site was rendered from is not
-    rendered again (Reuse)."""
+    """(output path, source digest, bytes or Reuse) for every page, then whatever else is in
+    `reused` (filled while `pages` is consumed), then the theme's static files. A page whose
+    source digest is the one its file in the published site was made from is not rendered
+    again (Reuse)."""
     digests: deque[bytes] = deque()
 
     def needing_render() -> Iterator[Page]:
-        for page in pages:
+        for page, source in pages:
             kinds[page.kind] += 1
-            data_digest = object_digest(page)
             previous = reusable.get(page.output)
-            if previous is not None and previous[0] == data_digest:
-                reused.append((page.output, data_digest, Reuse(previous[1], previous[2])))
+            if previous is not None and previous[0] == source:
+                reused.append((page.output, source, Reuse(previous[1], previous[2])))
                 continue
-            digests.append(data_digest)
+            digests.append(source)
             yield page
 
     if pool is None:

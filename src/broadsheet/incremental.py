@@ -59,17 +59,15 @@ class ParsedFile:
 @dataclass(frozen=True)
 class UnitRecord:
     """What one plan unit (plan.PlanUnit) made last time: the digest of its inputs and, for
-    each of its pages, (output path, page kind, its sitemap entry or None)."""
+    each of its pages, (output path, page kind, its sitemap entry or None, source digest)."""
 
     inputs: bytes | None
-    pages: tuple[tuple[str, str, tuple[str, Any] | None], ...]
+    pages: tuple[tuple[str, str, tuple[str, Any] | None, bytes], ...]
 
 
 @dataclass
 class BuildState:
     settings: bytes = b""
-    #: what parsing depends on besides the file (code, raw-HTML policy, time zone)
-    parse_settings: bytes = b""
     #: the manifest of every complete output tree Broadsheet knows, by folder identity: the
     #: published site and the spare copy it swaps with (see publish.py)
     trees: dict[TreeId, Manifest] = field(default_factory=dict)
@@ -170,26 +168,35 @@ def _shard(rel: str) -> int:
     return hashlib.blake2b(rel.encode(), digest_size=1).digest()[0] % PARSED_SHARDS
 
 
-def load_parsed(folder: Path) -> dict[str, ParsedFile]:
-    """The last build's parse of every content file (by path), as far as it is readable."""
+def load_parsed(folder: Path, parse_settings: bytes) -> dict[str, ParsedFile]:
+    """The last build's parse of every content file (by path), as far as it is readable and
+    was made under `parse_settings` (each shard says which it was made under)."""
     parsed: dict[str, ParsedFile] = {}
     for n in range(PARSED_SHARDS):
         shard = _read(folder / PARSED_FILE.format(n))
-        if isinstance(shard, dict):
-            parsed.update(shard)
+        if isinstance(shard, tuple) and len(shard) == 2 and shard[0] == parse_settings:
+            parsed.update(shard[1])
     return parsed
 
 
-def save_parsed(folder: Path, parsed: dict[str, ParsedFile], before: dict[str, ParsedFile]) -> None:
-    """Rewrite the shards holding a file whose entry is new, changed or gone since `before`."""
+def save_parsed(
+    folder: Path,
+    parsed: dict[str, ParsedFile],
+    before: dict[str, ParsedFile],
+    parse_settings: bytes,
+) -> None:
+    """Rewrite the shards holding a file whose entry is new, changed or gone since `before`
+    (all of them when `before` is empty)."""
     stale = {_shard(rel) for rel, entry in parsed.items() if before.get(rel) is not entry}
     stale |= {_shard(rel) for rel in before.keys() - parsed.keys()}
+    if not before:
+        stale = set(range(PARSED_SHARDS))
     shards: dict[int, dict[str, ParsedFile]] = {n: {} for n in stale}
     for rel, entry in parsed.items():
         if (n := _shard(rel)) in shards:
             shards[n][rel] = entry
     for n, shard in shards.items():
-        _write(folder / PARSED_FILE.format(n), shard)
+        _write(folder / PARSED_FILE.format(n), (parse_settings, shard))
 
 
 def save_state(folder: Path, state: BuildState) -> None:

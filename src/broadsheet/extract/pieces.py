@@ -11,8 +11,6 @@ result as before.
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from broadsheet.model import Mention
 
 #: Where a piece may end, best first: after a paragraph, a line, a sentence, a word.
@@ -46,8 +44,7 @@ def shift(mentions: tuple[Mention, ...], offset: int) -> tuple[Mention, ...]:
     if not offset:
         return mentions
     return tuple(
-        replace(
-            m,
+        m._replace(
             start=m.start + offset,
             end=m.end + offset,
             sentence_start=m.sentence_start + offset,
