@@ -227,8 +227,8 @@ class Tool:
     def clean(self) -> None:
         """Remove the output and every cache: the next build is cold."""
         doomed = [self.output, *(self.root / c for c in CACHES[self.name])]
-        if self.name == "broadsheet":  # a build's temporary folders beside site/
-            doomed += list(self.root.glob(f"{OUTPUT['broadsheet']}.*"))
+        if self.name == "broadsheet":  # a build's temporary folders beside site/ (never site.yaml)
+            doomed += list(self.root.glob(f".{OUTPUT['broadsheet']}.*"))
         for path in doomed:
             if path.is_dir() and not path.is_symlink():
                 shutil.rmtree(path)

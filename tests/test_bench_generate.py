@@ -88,3 +88,24 @@ def test_articles_have_the_promised_shape(generate):
     assert edited.people[:-1] == articles[0].people[:-1]
     assert edited.people[-1] not in articles[0].people
     assert generate.edit_body(articles[0], 0).body != articles[0].body
+
+
+def test_a_cold_run_keeps_the_site_configuration(generate, tmp_path):
+    """bench/run.py's cold clean removes output and caches, never the site's own files."""
+    path = REPO / "bench" / "run.py"
+    sys.path.insert(0, str(path.parent))
+    try:
+        spec = importlib.util.spec_from_file_location("bench_run", path)
+        run = importlib.util.module_from_spec(spec)
+        sys.modules[spec.name] = run
+        spec.loader.exec_module(run)
+    finally:
+        sys.path.remove(str(path.parent))
+        sys.modules.pop("bench_run", None)
+    _, articles = generate.make_archive(N)
+    root = generate.write_site("broadsheet", tmp_path / "broadsheet", articles)
+    for folder in ("site", ".site.new-1", ".site.old-2", ".broadsheet-cache/build"):
+        (root / folder).mkdir(parents=True)
+    run.Tool("broadsheet", root).clean()
+    assert (root / "site.yaml").is_file() and (root / "content").is_dir()
+    assert sorted(p.name for p in root.iterdir()) == ["content", "site.yaml"]
