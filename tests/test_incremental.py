@@ -284,3 +284,19 @@ def test_a_template_override_reaches_every_page_it_changes(tmp_path: Path):
     build(project)
     assert "OVERRIDDEN" in (project / "site/articles/story-1/index.html").read_text()
     assert site_files(project / "site") == _cold(project, tmp_path)
+
+
+def test_upgrading_a_package_that_shapes_the_output_rebuilds(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    import broadsheet.incremental as incremental
+
+    rng = random.Random(11)
+    project = tmp_path / "project"
+    write_files(project, {"content/story-1.md": _article(rng, 1), "site.yaml": "search: false\n"})
+    build(project)
+    assert build(project).unchanged
+    versions = incremental.package_versions()
+    upgraded = tuple((n, "99.0" if n == "markdown" else v) for n, v in versions)
+    monkeypatch.setattr(incremental, "package_versions", lambda: upgraded)
+    assert not build(project).unchanged

@@ -20,6 +20,7 @@ one. Removing `.broadsheet-cache/` forces one.
 from __future__ import annotations
 
 import hashlib
+import importlib.metadata
 import os
 import pickle
 from collections.abc import Iterable, Mapping
@@ -93,13 +94,43 @@ def object_digest(value: Any) -> bytes:
 
 
 def code_digest() -> bytes:
-    """Broadsheet's own source files: a changed renderer must not reuse old pages."""
+    """Broadsheet's own source files and the versions of the packages that shape its output:
+    a changed renderer or Markdown library must not reuse old pages or parses."""
     root = Path(__file__).parent
     h = hashlib.blake2b(digest_size=16)
+    h.update(repr(package_versions()).encode())
     for path in sorted(root.rglob("*.py")):
         h.update(path.relative_to(root).as_posix().encode())
         h.update(path.read_bytes())
     return h.digest()
+
+
+#: Installed packages whose versions shape the output (Markdown and sanitising, templates,
+#: feeds, slugs, dates, names, places, search): an upgrade must not reuse old results.
+OUTPUT_PACKAGES = (
+    "markdown",
+    "nh3",
+    "jinja2",
+    "markupsafe",
+    "feedgen",
+    "python-slugify",
+    "dateparser",
+    "nameparser",
+    "pycountry",
+    "pyyaml",
+    "python-frontmatter",
+    "pagefind",
+)
+
+
+def package_versions() -> tuple[tuple[str, str], ...]:
+    versions = []
+    for name in OUTPUT_PACKAGES:
+        try:
+            versions.append((name, importlib.metadata.version(name)))
+        except importlib.metadata.PackageNotFoundError:
+            versions.append((name, ""))
+    return tuple(versions)
 
 
 def files_digest(folders: Iterable[Path]) -> bytes:
