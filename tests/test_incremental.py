@@ -49,6 +49,19 @@ def _article(rng: random.Random, n: int) -> str:
     )
 
 
+def _project(
+    tmp_path: Path,
+    rng: random.Random,
+    count: int,
+    site_yaml: str = "title: Incremental\nsearch: false\n",
+    extra: dict[str, str] | None = None,
+) -> Path:
+    """A project of `count` articles drawn from `rng` (content/story-0.md ...)."""
+    files = {f"content/story-{n}.md": _article(rng, n) for n in range(count)}
+    files["site.yaml"] = site_yaml
+    return write_files(tmp_path / "project", {**files, **(extra or {})})
+
+
 def _mutate(rng: random.Random, project: Path, serial: list[int]) -> str:
     """One random change to the content; returns what it did."""
     content = project / "content"
@@ -138,10 +151,8 @@ def _cold(project: Path, tmp: Path) -> dict[str, bytes]:
 @pytest.mark.parametrize("seed", [1, 2, 3, 4])
 def test_random_changes_rebuild_to_the_cold_build(tmp_path: Path, seed: int):
     rng = random.Random(seed)
-    project = tmp_path / "project"
-    files = {f"content/story-{n}.md": _article(rng, n) for n in range(8)}
-    files["site.yaml"] = "title: Incremental\nsearch: false\nper_page: 3\nentity_per_page: 2\n"
-    write_files(project, files)
+    site_yaml = "title: Incremental\nsearch: false\nper_page: 3\nentity_per_page: 2\n"
+    project = _project(tmp_path, rng, 8, site_yaml)
     serial = [100]
     build(project)
     for step in range(15):
@@ -152,12 +163,9 @@ def test_random_changes_rebuild_to_the_cold_build(tmp_path: Path, seed: int):
 
 
 def test_nothing_changed_does_nothing_and_says_the_same(tmp_path: Path):
-    rng = random.Random(9)
-    project = tmp_path / "project"
-    files = {f"content/story-{n}.md": _article(rng, n) for n in range(4)}
-    files["content/bad.md"] = "---\nheadline: [unclosed\n---\n"
-    files["site.yaml"] = "title: Incremental\nsearch: false\n"
-    write_files(project, files)
+    project = _project(
+        tmp_path, random.Random(9), 4, extra={"content/bad.md": "---\nheadline: [unclosed\n---\n"}
+    )
     first = build(project)
     time.sleep(0.01)
     again = build(project)
@@ -167,11 +175,7 @@ def test_nothing_changed_does_nothing_and_says_the_same(tmp_path: Path):
 
 
 def test_an_edit_writes_only_the_files_it_changes(tmp_path: Path):
-    rng = random.Random(4)
-    project = tmp_path / "project"
-    files = {f"content/story-{n}.md": _article(rng, n) for n in range(12)}
-    files["site.yaml"] = "title: Incremental\nsearch: false\n"
-    write_files(project, files)
+    project = _project(tmp_path, random.Random(4), 12)
     build(project)
     # The spare copy the next builds update lags one build behind the site: after two builds
     # with edits, the third writes the files changed by the last two edits and no others.
@@ -184,11 +188,7 @@ def test_an_edit_writes_only_the_files_it_changes(tmp_path: Path):
 
 
 def test_a_hand_edited_site_is_not_trusted(tmp_path: Path):
-    rng = random.Random(5)
-    project = tmp_path / "project"
-    files = {f"content/story-{n}.md": _article(rng, n) for n in range(4)}
-    files["site.yaml"] = "title: Incremental\nsearch: false\n"
-    write_files(project, files)
+    project = _project(tmp_path, random.Random(5), 4)
     build(project)
     (project / "site" / "index.html").unlink()
     target = project / "content" / "story-1.md"
@@ -198,11 +198,7 @@ def test_a_hand_edited_site_is_not_trusted(tmp_path: Path):
 
 
 def test_search_index_is_rebuilt_only_when_pages_change(tmp_path: Path):
-    rng = random.Random(6)
-    project = tmp_path / "project"
-    files = {f"content/story-{n}.md": _article(rng, n) for n in range(3)}
-    files["site.yaml"] = "title: Incremental\n"
-    write_files(project, files)
+    project = _project(tmp_path, random.Random(6), 3, "title: Incremental\n")
     build(project)
     assert (project / "site" / "pagefind" / "pagefind.js").is_file()
     target = project / "content" / "story-1.md"
@@ -245,11 +241,7 @@ def test_a_build_killed_after_its_swap_leaves_nothing_wrong_to_reuse(
     build's pages as if they were the older ones."""
     import broadsheet.build as build_module
 
-    rng = random.Random(8)
-    project = tmp_path / "project"
-    files = {f"content/story-{n}.md": _article(rng, n) for n in range(5)}
-    files["site.yaml"] = "title: Before\nsearch: false\n"
-    write_files(project, files)
+    project = _project(tmp_path, random.Random(8), 5, "title: Before\nsearch: false\n")
     build(project)
     story = project / "content" / "story-2.md"
     original = story.read_text()
@@ -272,11 +264,7 @@ def test_a_build_killed_after_its_swap_leaves_nothing_wrong_to_reuse(
 
 
 def test_a_template_override_reaches_every_page_it_changes(tmp_path: Path):
-    rng = random.Random(10)
-    project = tmp_path / "project"
-    files = {f"content/story-{n}.md": _article(rng, n) for n in range(3)}
-    files["site.yaml"] = "search: false\n"
-    write_files(project, files)
+    project = _project(tmp_path, random.Random(10), 3, "search: false\n")
     build(project)
     (project / "templates").mkdir()
     build(project)

@@ -53,7 +53,7 @@ from broadsheet.model import (
     of_severity,
 )
 from broadsheet.plan import Page, discovery_pages, listed_in_sitemap, plan_units
-from broadsheet.publish import Payload, Reuse, StaleSite, publish
+from broadsheet.publish import Payload, Published, Reuse, StaleSite, publish
 from broadsheet.registry import Registry, load_registry
 from broadsheet.render import make_environment, render_page, static_files, theme_dirs
 from broadsheet.resolve import ArticleEntity, ArticleInput, article_entities, resolve_archive
@@ -288,11 +288,9 @@ def build(
         build_input = _BuildInput(
             project, config, registry, output, by_path, stats, problems, drafts, nlp, progress
         )
-        result = _build_parsed(build_input, state, work, settings, code, pool, count, started)
-    if work is not None:
-        state.started_ns = started_ns
-        save_state(work, state)
-    return result
+        return _build_parsed(
+            build_input, state, work, settings, code, pool, count, started, started_ns
+        )
 
 
 @dataclass(frozen=True)
@@ -390,6 +388,7 @@ def _build_parsed(
     pool: Executor | None,
     workers: int,
     started: float,
+    started_ns: int,
 ) -> BuildResult:
     """The build after discovery: parse, extract, resolve, plan, render, publish."""
     config, problems, project = bi.config, bi.problems, bi.project
@@ -428,46 +427,42 @@ def _build_parsed(
         if not index.built:
             problems.add(Problem("(search)", index.message, severity="warning"))
 
-    live_id = tree_id(bi.output)
-    # Pages rendered by the last build from equal data need no rendering now.
-    # Files are reused by their source digests, which cover the settings they were made under.
-    reusable = state.trees.get(live_id, {}) if live_id else {}
-    pages = plan_changed(archive, config, settings, state.units, reusable, kinds, reused, units)
-    pages = _reporting(pages, bi.progress)
-
     def record(trees: dict[TreeId, Manifest]) -> None:
         if work is not None:
             state.trees, state.summary = trees, {}
             save_state(work, state)
 
-    files = render_changed(pages, reusable, project, config, kinds, reused, pool, workers)
-    spare = work / "spare" if work is not None else None
-    try:
-        published = publish(
+    def plan_render_publish(
+        trees: dict[TreeId, Manifest], units_before: dict[str, UnitRecord]
+    ) -> Published:
+        # Files are reused by their source digests, which cover the settings they were made
+        # under: pages rendered from equal data need no rendering now.
+        live_id = tree_id(bi.output)
+        reusable = trees.get(live_id, {}) if live_id else {}
+        kinds.clear()
+        reused.clear()
+        pages = plan_changed(
+            archive, config, settings, units_before, reusable, kinds, reused, units
+        )
+        files = render_changed(
+            _reporting(pages, bi.progress), reusable, project, config, kinds, reused, pool, workers
+        )
+        return publish(
             files,
             bi.output,
-            spare,
-            state.trees if work is not None else {},
+            work / "spare" if work is not None else None,
+            trees,
             record,
             generated=("pagefind",) if config.search else (),
             finalize=index_for_search if config.search else None,
         )
+
+    try:
+        published = plan_render_publish(state.trees if work is not None else {}, state.units)
     except StaleSite:
         # The published site was changed by hand: forget what we knew and write it all.
         state.trees = {}
-        kinds.clear()
-        reused.clear()
-        pages = plan_changed(archive, config, settings, {}, {}, kinds, reused, units)
-        files = render_changed(pages, {}, project, config, kinds, reused, pool, workers)
-        published = publish(
-            files,
-            bi.output,
-            spare,
-            {},
-            record,
-            generated=("pagefind",) if config.search else (),
-            finalize=index_for_search if config.search else None,
-        )
+        published = plan_render_publish({}, {})
     result = BuildResult(
         bi.output,
         len(articles),
@@ -486,6 +481,7 @@ def _build_parsed(
         state.trees = published.trees
         state.problems = tuple(problems.items)
         state.units = units
+        state.started_ns = started_ns
         state.summary = {
             "articles": result.articles,
             "pages": result.pages,

@@ -3,7 +3,8 @@
 Every URL is decided here and nowhere else. URLs are site-relative ("people/rand-paul/", "" for
 home); templates turn them into links relative to the page being rendered, so the site works
 from a sub-path and from file://. The person page's list of articles (with its quotes, chart
-and feed) is built in `entity_pages`; the article page's linked body in `article_page`.
+and feed) is built in `one_entity_pages`; the article page's linked body in `article_page`; the
+whole site, as units of pages an incremental build can skip, in `plan_units`.
 
 Besides HTML pages and JSON twins (template None, format "json"), the plan holds Atom feeds
 (`feed_url`), sitemap.xml and robots.txt (`discovery_pages`) and 404.html (`not_found_page`);
@@ -531,20 +532,6 @@ def one_author_pages(shared: _Shared, slug: str, config: Config) -> Iterator[Pag
     )
 
 
-def entity_pages(archive: Archive, config: Config) -> Iterator[Page]:
-    """Every named entity's pages and feed (one_entity_pages), by entity key."""
-    shared = _Shared(archive)
-    for key in sorted(archive.entities):
-        if shared.mentioned_in.get(key):
-            yield from one_entity_pages(shared, key, config)
-
-
-def author_pages(archive: Archive, config: Config) -> Iterator[Page]:
-    shared = _Shared(archive)
-    for slug in sorted(shared.by_author):
-        yield from one_author_pages(shared, slug, config)
-
-
 def sort_key(name: str, kind: str) -> str:
     """A–Z order: people by surname ("Paul, Rand"), others ignoring a leading "The"."""
     key = name_key(name)
@@ -867,14 +854,3 @@ def listed_in_sitemap(page: Page) -> tuple[str, date | None] | None:
     if page.template is not None and page.url != NOT_FOUND_URL:
         return page.url, _lastmod(page)
     return None
-
-
-def plan_site(archive: Archive, config: Config) -> Iterator[Page]:
-    """Every page of the site, in a fixed order; the sitemap lists the HTML pages (but 404)."""
-    listed: list[tuple[str, date | None]] = []
-    for unit in plan_units(archive, config):
-        for page in unit.pages():
-            if (entry := listed_in_sitemap(page)) is not None:
-                listed.append(entry)
-            yield page
-    yield from discovery_pages(listed, config)

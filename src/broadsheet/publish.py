@@ -11,8 +11,8 @@ What each copy holds is known from its *manifest* (incremental.py), looked up by
 identity (device and inode), so a copy that was changed behind Broadsheet's back, or replaced,
 or left half-updated by a killed build is never trusted: it is deleted and written in full.
 
-Where no spare can be kept (the cache on another file system than the output) every build writes
-a fresh folder beside the output, as write.write_tree does.
+Where no spare can be kept (none asked for, or the cache on another file system than the output)
+every build writes a fresh folder beside the output and deletes the previous site.
 """
 
 from __future__ import annotations
@@ -23,9 +23,16 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from broadsheet import write
 from broadsheet.incremental import Manifest, TreeId, digest, tree_id
-from broadsheet.write import OutputError, WriteResult, recover, safe_join, staging_dir
+from broadsheet.write import (
+    OutputError,
+    WriteResult,
+    prepare_output,
+    remove_path,
+    safe_join,
+    staging_dir,
+    swap_in,
+)
 
 
 @dataclass(frozen=True)
@@ -54,29 +61,36 @@ class StaleSite(Exception):
     should build again in full."""
 
 
-def _prune_empty_parents(path: Path, root: Path) -> None:
-    parent = path.parent
-    while parent != root:
-        try:
-            parent.rmdir()
-        except OSError:
-            return
-        parent = parent.parent
+def _inside(rel: str, folders: Sequence[str]) -> bool:
+    return rel.split("/", 1)[0] in folders
 
 
-def _remove_tree(path: Path) -> None:
-    if path.is_symlink() or path.is_file():
-        path.unlink(missing_ok=True)
-    elif path.exists():
-        shutil.rmtree(path, ignore_errors=True)
+def _delete(tree: Path, rels: Iterable[str]) -> None:
+    """Delete files of the tree, and the folders they leave empty."""
+    for rel in sorted(rels):
+        target = safe_join(tree, rel)
+        target.unlink(missing_ok=True)
+        parent = target.parent
+        while parent != tree:
+            try:
+                parent.rmdir()
+            except OSError:
+                break
+            parent = parent.parent
 
 
-def _prepare_spare(spare: Path, trees: dict[TreeId, Manifest]) -> Manifest:
-    """The spare folder, ready to be updated, and what it holds ({} when it is new or unknown)."""
-    known = trees.get(tree_id(spare)) if os.path.lexists(spare) else None
+def _same_file_system(spare: Path, output: Path) -> bool:
+    spare.parent.mkdir(parents=True, exist_ok=True)
+    return os.stat(spare.parent).st_dev == os.stat(output.parent).st_dev
+
+
+def _prepare(tree: Path, trees: dict[TreeId, Manifest]) -> Manifest:
+    """The folder to update, ready, and what it holds: its manifest when it is a tree in
+    `trees`, else it is made anew and holds nothing."""
+    known = trees.get(tree_id(tree)) if os.path.lexists(tree) else None
     if known is None:
-        _remove_tree(spare)
-        spare.mkdir(parents=True)
+        remove_path(tree)
+        tree.mkdir(parents=True)
         return {}
     return dict(known)
 
@@ -99,50 +113,34 @@ def publish(
     complete tree; it runs only when some other file differs from the published site's, else
     those folders are brought over from the published site as they are.
     """
-    output = output.absolute()
-    if output.is_symlink():
-        output = output.resolve()  # a site/ the user linked elsewhere: replace what it points to
-    if os.path.lexists(output) and not output.is_dir():
-        raise OutputError(
-            f"output folder {output} is a file: remove it or choose another output_dir"
-        )
-    output.parent.mkdir(parents=True, exist_ok=True)
-    recover(output)
+    output = prepare_output(output)
     live_id = tree_id(output) if output.is_dir() else None
     live: Manifest = dict(trees.get(live_id, {})) if live_id else {}
-    if (
-        spare is not None
-        and (spare.parent.mkdir(parents=True, exist_ok=True) or os.stat(spare.parent).st_dev)
-        != os.stat(output.parent).st_dev
-    ):
+    if spare is not None and not _same_file_system(spare, output):
         spare = None  # an exchange needs both folders on one file system
     tree = spare if spare is not None else staging_dir(output)
     # Nothing trusted about the folder being changed: forget its manifest first.
     record({k: v for k, v in trees.items() if k == live_id})
-    have = _prepare_spare(tree, trees) if spare is not None else _fresh(tree)
+    have = _prepare(tree, trees if spare is not None else {})
     manifest: Manifest = {}
     written = 0
     try:
         for rel, source, payload in files:
             if rel in manifest:
                 raise OutputError(f"two pages would be written to {rel}")
-            if rel.split("/", 1)[0] in generated:
+            if _inside(rel, generated):
                 raise OutputError(f"{rel} is inside a folder the build generates")
             entry, wrote = _place(tree, output, rel, source, payload, have.get(rel))
             manifest[rel] = entry
             written += wrote
-        for rel in sorted(set(have) - set(manifest)):
-            if rel.split("/", 1)[0] not in generated:
-                target = safe_join(tree, rel)
-                target.unlink(missing_ok=True)
-                _prune_empty_parents(target, tree)
+        _delete(tree, (rel for rel in have.keys() - manifest.keys() if not _inside(rel, generated)))
         written += _generated(tree, output, manifest, have, live, generated, finalize)
         new_id = tree_id(tree)
         assert new_id is not None
         record({new_id: manifest, **({live_id: live} if live_id and live else {})})
-        _swap_in(tree, output, spare)
+        swap_in(tree, output, keep_previous=spare is not None)
     except BaseException:
-        _remove_tree(tree)
+        remove_path(tree)
         raise
     now: dict[TreeId, Manifest] = {}
     out_id = tree_id(output)
@@ -152,14 +150,8 @@ def publish(
     if spare_id and live:
         now[spare_id] = live
     record(now)
-    pages = [e for rel, e in manifest.items() if rel.split("/", 1)[0] not in generated]
+    pages = [e for rel, e in manifest.items() if not _inside(rel, generated)]
     return Published(WriteResult(len(pages), sum(e[2] for e in pages)), now, written)
-
-
-def _fresh(tree: Path) -> Manifest:
-    _remove_tree(tree)
-    tree.mkdir()
-    return {}
 
 
 def _place(
@@ -206,7 +198,7 @@ def _generated(
         if finalize is not None:
             finalize(tree)
         return 0
-    inside = {rel: e for rel, e in live.items() if rel.split("/", 1)[0] in generated}
+    inside = {rel: e for rel, e in live.items() if _inside(rel, generated)}
     others = {rel: e[1] for rel, e in live.items() if rel not in inside}
     if inside and others == {rel: e[1] for rel, e in manifest.items()}:
         written = 0
@@ -214,14 +206,10 @@ def _generated(
             _, wrote = _place(tree, output, rel, entry[0], Reuse(entry[1], entry[2]), have.get(rel))
             manifest[rel] = entry
             written += wrote
-        for rel in set(have) - set(inside):
-            if rel.split("/", 1)[0] in generated:
-                target = safe_join(tree, rel)
-                target.unlink(missing_ok=True)
-                _prune_empty_parents(target, tree)
+        _delete(tree, (rel for rel in have.keys() - inside.keys() if _inside(rel, generated)))
         return written
     for folder in generated:
-        _remove_tree(tree / folder)
+        remove_path(tree / folder)
     if finalize is None:
         return 0
     finalize(tree)
@@ -237,22 +225,3 @@ def _generated(
                 manifest[path.relative_to(tree).as_posix()] = (file_digest, file_digest, len(data))
                 written += 1
     return written
-
-
-def _swap_in(tree: Path, output: Path, spare: Path | None) -> None:
-    """Put the complete `tree` at `output`; the previous site becomes the spare (or is
-    deleted when no spare is kept)."""
-    if not os.path.lexists(output):
-        os.replace(tree, output)  # a rename onto a free name is atomic everywhere
-        return
-    if write.exchange(tree, output):
-        if spare is None:
-            _remove_tree(tree)  # now the previous site
-        return
-    old = output.parent / f".{output.name}.old-{os.getpid()}"
-    os.replace(output, old)
-    os.replace(tree, output)  # killed before this line: recover() restores `old`
-    if spare is None:
-        _remove_tree(old)
-    else:
-        os.replace(old, tree)

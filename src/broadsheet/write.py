@@ -71,7 +71,8 @@ def _leftovers(output: Path, kind: str) -> list[Path]:
     return sorted(found, key=lambda p: (p.lstat().st_ctime_ns, p.name), reverse=True)
 
 
-def _remove(path: Path) -> None:
+def remove_path(path: Path) -> None:
+    """Delete a file, link or folder tree, whichever `path` is (nothing if it is missing)."""
     if path.is_symlink() or not path.is_dir():
         path.unlink(missing_ok=True)
     else:
@@ -90,19 +91,12 @@ def recover(output: Path) -> None:
     if old and not os.path.lexists(output):
         os.replace(old.pop(0), output)
     for path in old + _leftovers(output, "new"):
-        _remove(path)
+        remove_path(path)
 
 
-def write_tree(
-    files: Iterable[tuple[str, bytes | Path]],
-    output: Path,
-    finalize: Callable[[Path], None] | None = None,
-) -> WriteResult:
-    """Write (relative path, bytes or a file to copy) pairs as the new `output` folder.
-
-    `finalize(staging)` runs on the complete new folder before it replaces the old one (the
-    search index is built there, so it always matches the pages it is published with).
-    """
+def prepare_output(output: Path) -> Path:
+    """The output folder to replace (absolute; a linked site/ is replaced where it points),
+    after putting right what an interrupted build left beside it (`recover`)."""
     output = output.absolute()
     if output.is_symlink():
         output = output.resolve()  # a site/ the user linked elsewhere: replace what it points to
@@ -112,45 +106,43 @@ def write_tree(
         )
     output.parent.mkdir(parents=True, exist_ok=True)
     recover(output)
-    staging = staging_dir(output)
-    count = size = 0
-    seen: set[str] = set()
-    try:
-        staging.mkdir()
-        for rel, payload in files:
-            if rel in seen:
-                raise OutputError(f"two pages would be written to {rel}")
-            seen.add(rel)
-            target = safe_join(staging, rel)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            if isinstance(payload, Path):
-                shutil.copyfile(payload, target)
-                size += target.stat().st_size
-            else:
-                target.write_bytes(payload)
-                size += len(payload)
-            count += 1
-        if finalize is not None:
-            finalize(staging)
-        _swap(staging, output)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-    return WriteResult(count, size)
+    return output
 
 
-def _swap(staging: Path, output: Path) -> None:
-    """Put the complete `staging` folder at `output`, atomically where the OS allows."""
+def swap_in(new: Path, output: Path, keep_previous: bool = False) -> None:
+    """Put the complete folder `new` at `output`, atomically where the OS allows. The previous
+    site is deleted, or with `keep_previous` left at `new`'s name (publish.py's spare copy)."""
     if not os.path.lexists(output):
-        os.replace(staging, output)  # a rename onto a free name is atomic everywhere
+        os.replace(new, output)  # a rename onto a free name is atomic everywhere
         return
-    if exchange(staging, output):
-        _remove(staging)  # now the previous site
+    if exchange(new, output):
+        if not keep_previous:
+            remove_path(new)  # now the previous site
         return
     old = output.parent / f".{output.name}.old-{os.getpid()}"
     os.replace(output, old)
-    os.replace(staging, output)  # killed before this line: recover() restores `old`
-    _remove(old)
+    os.replace(new, output)  # killed before this line: recover() restores `old`
+    if keep_previous:
+        os.replace(old, new)
+    else:
+        remove_path(old)
+
+
+def write_tree(
+    files: Iterable[tuple[str, bytes | Path]],
+    output: Path,
+    finalize: Callable[[Path], None] | None = None,
+) -> WriteResult:
+    """Write (relative path, bytes or a file to copy) pairs as the new `output` folder, in
+    full, with no build state (publish.publish without a spare copy).
+
+    `finalize(staging)` runs on the complete new folder before it replaces the old one (the
+    search index is built there, so it always matches the pages it is published with).
+    """
+    from broadsheet.publish import publish  # publish builds on this module
+
+    entries = ((rel, b"", payload) for rel, payload in files)
+    return publish(entries, output, None, {}, lambda trees: None, finalize=finalize).result
 
 
 # ---------------------------------------------------------------- atomic exchange
