@@ -288,3 +288,26 @@ def test_upgrading_a_package_that_shapes_the_output_rebuilds(
     upgraded = tuple((n, "99.0" if n == "markdown" else v) for n, v in versions)
     monkeypatch.setattr(incremental, "package_versions", lambda: upgraded)
     assert not build(project).unchanged
+
+
+def test_nothing_changed_is_seen_whatever_the_hash_seed(tmp_path: Path):
+    """Each build is a new process with its own hash seed: the settings digest must not
+    depend on it (the registry holds a set)."""
+    import os
+    import subprocess
+    import sys
+
+    registry = "ignore: [Reuters, Associated Press, Staff, Wire]\nentities:\n  - name: Ana Ruiz\n"
+    project = _project(tmp_path, random.Random(12), 3, extra={"data/entities.yaml": registry})
+    outputs = []
+    for seed in ("1", "2"):
+        run = subprocess.run(
+            [sys.executable, "-m", "broadsheet", "build", "-p", str(project)],
+            capture_output=True,
+            text=True,
+            env={**os.environ, "PYTHONHASHSEED": seed},
+            check=True,
+        )
+        outputs.append(run.stdout)
+    assert outputs[0].startswith("Built ")
+    assert outputs[1].startswith("Nothing changed since the last build"), outputs[1]

@@ -259,7 +259,12 @@ def build(
     state = load_state(work) if work else BuildState()
     code = code_digest()
     settings = settings_digest(
-        code, config, registry, files_digest(theme_dirs(project)), drafts, str(output)
+        code,
+        config,
+        registry.fingerprint(),  # the registry pickles its ignore set in hash-seed order
+        files_digest(theme_dirs(project)),
+        drafts,
+        str(output),
     )
     if work and unchanged(state, settings, stats) and tree_id(output) in state.trees:
         problems.add(*state.problems)  # nothing to do: say again what the last build said
@@ -363,7 +368,7 @@ def entities_of(
 ) -> list[tuple[ArticleEntity, ...]]:
     """Each article's entities (resolve.article_entities), the last build's where their inputs
     are equal. What is computed is kept in `parsed` (by source path) for the next build."""
-    registry_digest = object_digest(registry)
+    registry_digest = object_digest(registry.fingerprint())
     out = []
     for article, text, found in zip(articles, texts, mentions, strict=True):
         key = object_digest((registry_digest, text, article.declared, tuple(map(tuple, found))))
