@@ -50,3 +50,85 @@ def test_raw_paragraphs_are_escaped():
 
 def test_script_text_is_not_article_text():
     assert body_text("<p>a</p><script>var x</script><p>b</p>").text == "a\n\nb"
+
+
+# ------------------------------------------------ the fast reader equals html.parser
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from broadsheet import bodytext  # noqa: E402
+from broadsheet.parse import markdown_to_html  # noqa: E402
+
+
+def _with_html_parser(body_html: str) -> bodytext.BodyText:
+    builder = bodytext._Builder()
+    tokenizer = bodytext._Tokenizer(builder)
+    tokenizer.feed(body_html)
+    tokenizer.close()
+    text = "".join(builder.parts).removesuffix(bodytext.PARAGRAPH_BREAK)
+    return bodytext.BodyText(text, tuple(builder.tokens))
+
+
+_PIECES = st.sampled_from(
+    [
+        "Rand Paul",
+        "AT&T",
+        "a < b",
+        "x > y",
+        '"quoted"',
+        "'single'",
+        "&amp;",
+        "&copy;",
+        "&#169;",
+        "&",
+        "*em*",
+        "**strong**",
+        "`code`",
+        "[link](http://a.example/?x=1&y=2)",
+        "<b>bold</b>",
+        "<!-- c -->",
+        "<script>x</script>",
+        "\n\n",
+        "\n\n## Head\n\n",
+        "\n\n- item\n- item two\n\n",
+        "\n\n> quote\n\n",
+        "\n\n1. one\n2. two\n\n",
+        "é",
+        "—",
+        " ",
+        "\n",
+        "Sen.",
+        "<br>",
+        '<span title="a>b">t</span>',
+        "\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n",
+    ]
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_PIECES, max_size=25), st.booleans())
+def test_the_fast_reader_reads_markdown_bodies_as_html_parser_does(pieces, raw_html) -> None:
+    body_html = markdown_to_html("".join(pieces), allow_raw_html=raw_html)
+    assert body_text(body_html) == _with_html_parser(body_html)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from("<>/&;\"'= abp#x1\n"), max_size=40))
+def test_the_fast_reader_falls_back_on_anything_unusual(body_html) -> None:
+    assert body_text(body_html) == _with_html_parser(body_html)
+
+
+def test_the_fast_reader_reads_the_bbc_corpus_as_html_parser_does() -> None:
+    from tests.paths import SHARED
+
+    files = sorted((SHARED / "corpus" / "bbc").rglob("*.txt"))[::20]
+    assert files
+    for file in files:
+        paragraphs = [p.strip() for p in file.read_text("latin-1").split("\n\n") if p.strip()]
+        for body_html in (
+            paragraphs_to_html(paragraphs),
+            markdown_to_html("\n\n".join(paragraphs), allow_raw_html=False),
+        ):
+            assert bodytext._scan(body_html, bodytext._Builder())  # the fast path is taken
+            assert body_text(body_html) == _with_html_parser(body_html)

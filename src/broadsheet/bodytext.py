@@ -9,9 +9,11 @@ Both raw-text and Markdown articles go through this one path, so they come out i
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from html.parser import HTMLParser
+from typing import NamedTuple
 
 #: Elements whose boundaries are paragraph breaks in the plain text.
 BLOCK_TAGS = frozenset(
@@ -59,9 +61,9 @@ VOID_TAGS = frozenset(
 PARAGRAPH_BREAK = "\n\n"
 
 
-@dataclass(frozen=True)
-class Token:
-    """One piece of the body HTML: markup kept verbatim, or a text node (unescaped)."""
+class Token(NamedTuple):
+    """One piece of the body HTML: markup kept verbatim, or a text node (unescaped). (A named
+    tuple: a body has hundreds, made on every parse and every render.)"""
 
     markup: str | None  #: raw tag text, or None for a text node
     text: str = ""
@@ -75,9 +77,10 @@ class BodyText:
     tokens: tuple[Token, ...]
 
 
-class _Tokenizer(HTMLParser):
+class _Builder:
+    """Turns a stream of tags and text nodes into tokens and the plain text."""
+
     def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
         self.tokens: list[Token] = []
         self.parts: list[str] = []
         self.length = 0
@@ -88,19 +91,14 @@ class _Tokenizer(HTMLParser):
             self.parts.append(PARAGRAPH_BREAK)
             self.length += len(PARAGRAPH_BREAK)
 
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+    def start(self, tag: str, raw: str, self_closing: bool) -> None:
         if tag in BLOCK_TAGS:
             self._break()
-        self.tokens.append(Token(self.get_starttag_text() or f"<{tag}>"))
-        if tag not in VOID_TAGS:
+        self.tokens.append(Token(raw))
+        if not self_closing and tag not in VOID_TAGS:
             self.open.append(tag)
 
-    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in BLOCK_TAGS:
-            self._break()
-        self.tokens.append(Token(self.get_starttag_text() or f"<{tag} />"))
-
-    def handle_endtag(self, tag: str) -> None:
+    def end(self, tag: str) -> None:
         if tag in VOID_TAGS:
             return
         if tag in BLOCK_TAGS:
@@ -111,8 +109,8 @@ class _Tokenizer(HTMLParser):
             while self.open and self.open.pop() != tag:
                 pass
 
-    def handle_data(self, data: str) -> None:
-        if any(t in SKIP_TEXT_TAGS for t in self.open):
+    def data(self, data: str) -> None:
+        if not SKIP_TEXT_TAGS.isdisjoint(self.open):
             self.tokens.append(Token(None, data, -1, False))
             return
         if not self.length or self.parts[-1].endswith(PARAGRAPH_BREAK):
@@ -124,25 +122,85 @@ class _Tokenizer(HTMLParser):
             if stripped != data:
                 self.tokens.append(Token(None, data[: len(data) - len(stripped)], -1, False))
                 data = stripped
-        linkable = not any(t in NO_LINK_TAGS for t in self.open)
+        linkable = NO_LINK_TAGS.isdisjoint(self.open)
         self.tokens.append(Token(None, data, self.length, linkable))
         self.parts.append(data)
         self.length += len(data)
+
+
+class _Tokenizer(HTMLParser):
+    """Any HTML, through the standard library's parser."""
+
+    def __init__(self, builder: _Builder) -> None:
+        super().__init__(convert_charrefs=True)
+        self.builder = builder
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.builder.start(tag, self.get_starttag_text() or f"<{tag}>", False)
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.builder.start(tag, self.get_starttag_text() or f"<{tag} />", True)
+
+    def handle_endtag(self, tag: str) -> None:
+        self.builder.end(tag)
+
+    def handle_data(self, data: str) -> None:
+        self.builder.data(data)
 
     def handle_comment(self, data: str) -> None:
         pass  # comments never reach readers
 
 
+#: A tag as the sanitiser (nh3) and paragraphs_to_html write them: a plain name, attributes
+#: with double-quoted values. Bodies made only of these, and text without "<", are read by
+#: `_scan`; anything else (comments, scripts, unquoted attributes: raw HTML a site allowed)
+#: by html.parser.
+_SIMPLE_TAG = re.compile(
+    r"<(?:/([a-zA-Z][a-zA-Z0-9]*)|([a-zA-Z][a-zA-Z0-9]*)"
+    r'((?:\s+[a-zA-Z_:][-a-zA-Z0-9_:.]*(?:="[^"]*")?)*)\s*(/?))>'
+)
+#: Elements whose content html.parser reads as raw text: never on the fast path.
+_RAW_TEXT_TAGS = frozenset({"script", "style"})
+
+
+def _scan(body_html: str, builder: _Builder) -> bool:
+    """Feed the builder as html.parser would, several times faster, for bodies made of simple
+    tags; False (having fed nothing) for any other body."""
+    tags = list(_SIMPLE_TAG.finditer(body_html))
+    if len(tags) != body_html.count("<"):
+        return False  # a "<" that is not a simple tag: a comment, a quoted "<", raw HTML...
+    rest = body_html[tags[-1].end() :] if tags else body_html
+    if "&" in rest:
+        return False  # html.parser may deliver trailing text with "&" in it in two parts
+    if any(m.group(2) and m.group(2).lower() in _RAW_TEXT_TAGS for m in tags):
+        return False
+    pos = 0
+    for match in tags:
+        if match.start() > pos:
+            builder.data(html.unescape(body_html[pos : match.start()]))
+        end_tag = match.group(1)
+        if end_tag is not None:
+            builder.end(end_tag.lower())
+        else:
+            builder.start(match.group(2).lower(), match.group(), bool(match.group(4)))
+        pos = match.end()
+    if rest:
+        builder.data(html.unescape(rest))
+    return True
+
+
 def body_text(body_html: str) -> BodyText:
     """Parse body HTML into tokens and the plain text extraction reads."""
-    tokenizer = _Tokenizer()
-    tokenizer.feed(body_html)
-    tokenizer.close()
-    text = "".join(tokenizer.parts)
+    builder = _Builder()
+    if not _scan(body_html, builder):
+        tokenizer = _Tokenizer(builder)
+        tokenizer.feed(body_html)
+        tokenizer.close()
+    text = "".join(builder.parts)
     # Trailing break after the last block is not part of the text.
     if text.endswith(PARAGRAPH_BREAK):
         text = text[: -len(PARAGRAPH_BREAK)]
-    return BodyText(text, tuple(tokenizer.tokens))
+    return BodyText(text, tuple(builder.tokens))
 
 
 @dataclass(frozen=True)
