@@ -91,3 +91,36 @@ def test_safe_markdown_survives_sanitising():
         'href="https://example.org/x"',
     ):
         assert part in html
+
+
+def test_a_reused_markdown_parser_converts_as_a_fresh_one() -> None:
+    # One parser per thread is reset and reused (parse._markdown_parser): nothing a document
+    # defines (abbreviations, footnotes, reference links) may leak into the next one.
+    import markdown
+
+    from broadsheet.parse import MARKDOWN_EXTENSIONS, _markdown_parser
+
+    documents = [
+        "The HTML spec[^1] and [the site][ref].\n\n*[HTML]: Hyper Text\n\n[^1]: A note.\n\n"
+        "[ref]: https://example.org\n",
+        "HTML again, a note[^1], [the site][ref].\n\n[^1]: Another note.\n",
+        "| a | b |\n|---|---|\n| 1 | 2 |\n\nTerm\n:   Definition\n\n```\ncode\n```\n",
+        "Plain HTML and [the site][ref].\n",
+    ]
+    for document in documents * 2:
+        fresh = markdown.markdown(
+            document, extensions=list(MARKDOWN_EXTENSIONS), output_format="html"
+        )
+        assert _markdown_parser().reset().convert(document) == fresh
+
+
+def test_a_markdown_body_after_one_nested_too_deeply_is_read_as_usual() -> None:
+    # Python-Markdown leaves its block state behind when it fails half-way (reset() does not
+    # clear it), and the next body's paragraphs lost their <p>: the parser is replaced.
+    from broadsheet.parse import markdown_to_html
+
+    too_deep = "".join(" " * 4 * i + "- x\n" for i in range(400))
+    for _ in range(3):
+        with pytest.raises(RecursionError):
+            markdown_to_html(too_deep, allow_raw_html=False)
+        assert markdown_to_html("One.\n\nTwo.", allow_raw_html=False) == "<p>One.</p>\n<p>Two.</p>"
