@@ -7,9 +7,10 @@ before anything is rendered, and nothing is written until every page has rendere
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import time
-from collections import Counter, deque
+from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Executor
 from dataclasses import dataclass, field, replace
@@ -28,6 +29,7 @@ from broadsheet.incremental import (
     UnitRecord,
     code_digest,
     digest,
+    entities_key,
     file_stat,
     files_digest,
     load_parsed,
@@ -45,25 +47,27 @@ from broadsheet.lock import locked
 from broadsheet.model import (
     Archive,
     Article,
-    EntityKind,
     Mention,
     Problem,
     Source,
     SourceError,
     of_severity,
 )
+from broadsheet.parse import needs_extraction
 from broadsheet.plan import Page, discovery_pages, listed_in_sitemap, plan_units
-from broadsheet.publish import Payload, Published, Reuse, StaleSite, publish
+from broadsheet.publish import Placed, Published, Reuse, StaleSite, place, publish
 from broadsheet.registry import Registry, load_registry
-from broadsheet.render import make_environment, render_page, static_files, theme_dirs
+from broadsheet.render import make_environment, static_files, theme_dirs
 from broadsheet.resolve import ArticleEntity, ArticleInput, article_entities, resolve_archive
 from broadsheet.search import build_search_index
 from broadsheet.workers import (
     PARALLEL_THRESHOLD,
+    PageTarget,
+    ParseTarget,
     make_pool,
     ordered_map,
     parse_chunk,
-    render_chunk,
+    render_and_place,
     worker_count,
 )
 from broadsheet.write import check_output_dir
@@ -149,13 +153,6 @@ def unique_slugs(articles: Sequence[Article]) -> tuple[list[Article], list[Probl
         taken[slug] = article.source_path
         out.append(article)
     return out, problems
-
-
-def needs_extraction(article: Article) -> bool:
-    """Extraction only fills what front matter leaves out: an article whose front matter lists
-    its people, organizations and places needs no model (its names are then found in the text
-    by name, as every entity's are; see resolve.mentions_by_name)."""
-    return not all(kind.plural in article.declared for kind in EntityKind)
 
 
 def extract_all(
@@ -349,11 +346,17 @@ def parse_changed(
             done[rel] = replace(last, stat=stat or (0, 0, 0))  # touched, not changed
             continue
         todo.append((rel, source, tuple(found)))
-    jobs = ((source, bi.config.allow_raw_html, bi.config.zone) for _, source, _ in todo)
-    parsed = ordered_map(pool, parse_chunk, jobs, workers)
-    for (rel, source, read_problems), (article, found) in zip(todo, parsed, strict=True):
+    target = ParseTarget(
+        bi.config.allow_raw_html,
+        bi.config.zone,
+        bi.config.extract_entities,
+        bi.registry,
+        object_digest(bi.registry.fingerprint()),
+    )
+    parsed = ordered_map(pool, parse_chunk, ((target, source) for _, source, _ in todo), workers)
+    for (rel, source, read_problems), (article, found, ents) in zip(todo, parsed, strict=True):
         stat = bi.stats[rel] or (0, 0, 0)
-        done[rel] = ParsedFile(stat, source.content_hash, article, read_problems + found)
+        done[rel] = ParsedFile(stat, source.content_hash, article, read_problems + found, ents)
     # content order (discovery order), whatever order they were parsed in
     return {rel: done[rel] for rel in bi.files}
 
@@ -371,7 +374,7 @@ def entities_of(
     registry_digest = object_digest(registry.fingerprint())
     out = []
     for article, text, found in zip(articles, texts, mentions, strict=True):
-        key = object_digest((registry_digest, text, article.declared, tuple(map(tuple, found))))
+        key = entities_key(registry_digest, text, article.declared, found)
         rel = article.source_path
         kept = [e.entities for e in (parsed.get(rel), previous.get(rel)) if e and e.entities]
         entities = next((value for digest_, value in kept if digest_ == key), None)
@@ -424,7 +427,7 @@ def _build_parsed(
     problems.add(*found)
 
     kinds: Counter[str] = Counter()
-    reused: list[tuple[str, bytes, Payload]] = []
+    reused: list[Placed] = []
     units: dict[str, UnitRecord] = {}
 
     def index_for_search(staging: Path) -> None:
@@ -446,14 +449,30 @@ def _build_parsed(
         reusable = trees.get(live_id, {}) if live_id else {}
         kinds.clear()
         reused.clear()
-        pages = plan_changed(
-            archive, config, settings, units_before, reusable, kinds, reused, units
-        )
-        files = render_changed(
-            _reporting(pages, bi.progress), reusable, project, config, kinds, reused, pool, workers
-        )
+        units.clear()
+
+        def place_files(tree: Path, output: Path, have: Manifest) -> Iterator[Placed]:
+            def place_reused(rel: str, source: bytes, payload: Reuse) -> Placed:
+                return place(tree, output, rel, source, payload, have.get(rel))
+
+            pages = plan_changed(
+                archive,
+                config,
+                settings,
+                units_before,
+                reusable,
+                kinds,
+                reused,
+                units,
+                place_reused,
+            )
+            target = PageTarget(project, config, settings, tree, output)
+            return place_pages(
+                _reporting(pages, bi.progress), target, reusable, have, reused, pool, workers
+            )
+
         return publish(
-            files,
+            place_files,
             bi.output,
             work / "spare" if work is not None else None,
             trees,
@@ -485,7 +504,7 @@ def _build_parsed(
         state.files = dict(bi.stats)
         state.trees = published.trees
         state.problems = tuple(problems.items)
-        state.units = units
+        state.units = with_sources(units, published.manifest)
         state.started_ns = started_ns
         state.summary = {
             "articles": result.articles,
@@ -505,17 +524,17 @@ def plan_changed(
     previous: dict[str, UnitRecord],
     reusable: Manifest,
     kinds: Counter[str],
-    reused: list[tuple[str, bytes, Payload]],
+    reused: list[Placed],
     units: dict[str, UnitRecord],
-) -> Iterator[tuple[Page, bytes]]:
-    """(page, its source digest) for the pages of every plan unit whose inputs changed since
-    the last build (all of them on a cold build), then sitemap and robots.txt. A unit whose
-    inputs are unchanged, and whose files in the published site were made from the same page
-    data under the same settings, is not planned: those files go to `reused`, their kinds to
-    `kinds`. `units` receives what every unit made, for the next build.
-
-    A page's source digest covers the build settings and the page's data: a file made from the
-    same source digest has the same bytes (render.py is deterministic)."""
+    place_reused: Callable[[str, bytes, Reuse], Placed],
+) -> Iterator[Page]:
+    """The pages of every plan unit whose inputs changed since the last build (all of them on
+    a cold build), then sitemap and robots.txt. A unit whose inputs are unchanged, and whose
+    files in the published site were made from the same page data under the same settings, is
+    not planned: its files are put in place as they are (`place_reused`) into `reused`, their
+    kinds counted in `kinds`. `units` receives what every unit made, for the next build; the
+    source digests of planned pages are not known until they are rendered (None here, see
+    `with_sources`)."""
     listed: list[tuple[str, Any]] = []
     for unit in plan_units(archive, config, object_digest):
         before = previous.get(unit.key)
@@ -531,60 +550,57 @@ def plan_changed(
                 kinds[kind] += 1
                 if entry is not None:
                     listed.append(entry)
-                reused.append((rel, source, Reuse(reusable[rel][1], reusable[rel][2])))
+                reused.append(place_reused(rel, source, Reuse(reusable[rel][1], reusable[rel][2])))
             units[unit.key] = before
             continue
         made = []
         for page in unit.pages():
+            kinds[page.kind] += 1
             entry = listed_in_sitemap(page)
             if entry is not None:
                 listed.append(entry)
-            source = digest(settings + object_digest(page))
-            made.append((page.output, page.kind, entry, source))
-            yield page, source
-        units[unit.key] = UnitRecord(inputs, tuple(made))
+            made.append((page.output, page.kind, entry, None))
+            yield page
+        units[unit.key] = UnitRecord(inputs, tuple(made))  # type: ignore[arg-type]
     for page in discovery_pages(listed, config):
-        yield page, digest(settings + object_digest(page))
+        kinds[page.kind] += 1
+        yield page
 
 
-def render_changed(
-    pages: Iterator[tuple[Page, bytes]],
+def with_sources(units: dict[str, UnitRecord], manifest: Manifest) -> dict[str, UnitRecord]:
+    """The unit records with the source digest of every page, from the published manifest."""
+    return {
+        key: UnitRecord(
+            record.inputs,
+            tuple((rel, kind, entry, manifest[rel][0]) for rel, kind, entry, _ in record.pages),
+        )
+        for key, record in units.items()
+    }
+
+
+def place_pages(
+    pages: Iterator[Page],
+    target: PageTarget,
     reusable: Manifest,
-    project: Path,
-    config: Config,
-    kinds: Counter[str],
-    reused: list[tuple[str, bytes, Payload]],
+    have: Manifest,
+    reused: list[Placed],
     pool: Executor | None = None,
     workers: int = 1,
-) -> Iterator[tuple[str, bytes, Payload]]:
-    """(output path, source digest, bytes or Reuse) for every page, then whatever else is in
-    `reused` (filled while `pages` is consumed), then the theme's static files. A page whose
-    source digest is the one its file in the published site was made from is not rendered
-    again (Reuse)."""
-    digests: deque[bytes] = deque()
-
-    def needing_render() -> Iterator[Page]:
-        for page, source in pages:
-            kinds[page.kind] += 1
-            previous = reusable.get(page.output)
-            if previous is not None and previous[0] == source:
-                reused.append((page.output, source, Reuse(previous[1], previous[2])))
-                continue
-            digests.append(source)
-            yield page
-
+) -> Iterator[Placed]:
+    """Every page rendered (unless its published file was made from equal data) and put in
+    `target.tree` (workers.render_and_place, on the pool if any), with whatever `reused`
+    collects while `pages` is consumed, then the theme's static files."""
+    jobs = ((target, page, reusable.get(page.output), have.get(page.output)) for page in pages)
     if pool is None:
-        env = make_environment(project, config)
-        rendered: Iterator[tuple[str, bytes]] = (
-            (page.output, render_page(page, env, config)) for page in needing_render()
-        )
+        env = make_environment(target.project, target.config)
+        placed = ordered_map(None, functools.partial(render_and_place, env=env), jobs, 1)
     else:
-        jobs = ((page, project, config) for page in needing_render())
-        rendered = ordered_map(pool, render_chunk, jobs, workers)
-    for rel, data in rendered:
-        yield rel, digests.popleft(), data
+        placed = ordered_map(pool, render_and_place, jobs, workers)
+    for item in placed:
+        yield item
         yield from reused
         reused.clear()
     yield from reused
-    for rel, path in static_files(project).items():
-        yield rel, digest(path.read_bytes()), path
+    reused.clear()
+    for rel, path in static_files(target.project).items():
+        yield place(target.tree, target.output, rel, digest(path.read_bytes()), path, have.get(rel))

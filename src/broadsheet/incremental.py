@@ -23,7 +23,7 @@ import hashlib
 import importlib.metadata
 import os
 import pickle
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -40,8 +40,8 @@ PARSED_FILE = "parsed-{:02d}.pickle"
 FileStat = tuple[int, int, int]
 #: A published tree's identity: (device, inode) of its folder.
 TreeId = tuple[int, int]
-#: relative path → (digest of what it was made from, digest of its bytes)
-Manifest = dict[str, tuple[bytes, bytes]]
+#: relative path → (digest of what it was made from, digest of its bytes, size)
+Manifest = dict[str, tuple[bytes, bytes, int]]
 
 
 @dataclass(frozen=True)
@@ -91,6 +91,17 @@ def object_digest(value: Any) -> bytes:
     """A digest of any picklable value: equal digests mean equal data. (Equal data may pickle
     differently, e.g. with objects shared or not; that only costs a needless re-render.)"""
     return digest(pickle.dumps(value, protocol=5))
+
+
+def entities_key(
+    registry_digest: bytes,
+    text: str,
+    declared: Mapping[str, Sequence[str]],
+    mentions: Sequence[tuple[Any, ...]],
+) -> bytes:
+    """Everything resolve.article_entities reads: the registry (its digest), the body text,
+    the front matter's names and the extracted mentions."""
+    return object_digest((registry_digest, text, declared, tuple(map(tuple, mentions))))
 
 
 def code_digest() -> bytes:

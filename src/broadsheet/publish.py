@@ -46,6 +46,13 @@ class Reuse:
 #: What a file is made of: new bytes, a file to copy (the theme's static files), or the bytes
 #: it already has in the published site.
 Payload = bytes | Path | Reuse
+#: A manifest entry: (digest of what the file was made from, digest of its bytes, size).
+Entry = tuple[bytes, bytes, int]
+#: A file put in place in the tree being updated: (relative path, its entry, 1 if written).
+Placed = tuple[str, Entry, int]
+#: Puts every file of the new site into a tree, given the tree, the published site (where
+#: reused files are copied from) and what the tree already holds.
+Placer = Callable[[Path, Path, Manifest], Iterable[Placed]]
 
 
 @dataclass(frozen=True)
@@ -54,6 +61,7 @@ class Published:
     #: the manifests of the trees now on disk, by folder identity (published and spare)
     trees: dict[TreeId, Manifest]
     written: int  #: files whose bytes had to be written into the tree that became the site
+    manifest: Manifest  #: the published site's
 
 
 class StaleSite(Exception):
@@ -96,7 +104,7 @@ def _prepare(tree: Path, trees: dict[TreeId, Manifest]) -> Manifest:
 
 
 def publish(
-    files: Iterable[tuple[str, bytes, Payload]],
+    place_files: Placer,
     output: Path,
     spare: Path | None,
     trees: dict[TreeId, Manifest],
@@ -104,8 +112,9 @@ def publish(
     generated: Sequence[str] = (),
     finalize: Callable[[Path], None] | None = None,
 ) -> Published:
-    """Make `output` hold exactly `files`: (relative path, digest of the data the file was made
-    from, payload). `spare`: where the spare copy lives (None: none is kept). `trees`: known
+    """Make `output` hold exactly the files `place_files(tree, output, what the tree holds)` puts
+    into the tree being updated (with `place`, maybe on worker processes) and reports as it goes.
+    `spare`: where the spare copy lives (None: none is kept). `trees`: known
     manifests; `record(trees)` persists them and is called before the spare is changed and
     before the swap, so a build killed at any moment leaves no copy with a wrong manifest.
 
@@ -125,12 +134,11 @@ def publish(
     manifest: Manifest = {}
     written = 0
     try:
-        for rel, source, payload in files:
+        for rel, entry, wrote in place_files(tree, output, have):
             if rel in manifest:
                 raise OutputError(f"two pages would be written to {rel}")
             if _inside(rel, generated):
                 raise OutputError(f"{rel} is inside a folder the build generates")
-            entry, wrote = _place(tree, output, rel, source, payload, have.get(rel))
             manifest[rel] = entry
             written += wrote
         _delete(tree, (rel for rel in have.keys() - manifest.keys() if not _inside(rel, generated)))
@@ -151,36 +159,37 @@ def publish(
         now[spare_id] = live
     record(now)
     pages = [e for rel, e in manifest.items() if not _inside(rel, generated)]
-    return Published(WriteResult(len(pages), sum(e[2] for e in pages)), now, written)
+    return Published(WriteResult(len(pages), sum(e[2] for e in pages)), now, written, manifest)
 
 
-def _place(
+def place(
     tree: Path,
     output: Path,
     rel: str,
     source: bytes,
     payload: Payload,
-    had: tuple[bytes, bytes, int] | None,
-) -> tuple[tuple[bytes, bytes, int], int]:
-    """Put one file in the tree being updated: (its manifest entry, 1 if it was written)."""
+    had: Entry | None,
+) -> Placed:
+    """Put one file in the tree being updated, unless it already holds those bytes (`had`, its
+    entry there). A Reuse payload is copied from the published site `output`."""
     if isinstance(payload, Reuse):
         if had is not None and had[1] == payload.digest:
-            return (source, payload.digest, payload.size), 0
+            return rel, (source, payload.digest, payload.size), 0
         target = safe_join(tree, rel)
         target.parent.mkdir(parents=True, exist_ok=True)
         try:
             shutil.copyfile(safe_join(output, rel), target)
         except OSError as exc:
             raise StaleSite(f"{rel} is missing from the published site") from exc
-        return (source, payload.digest, payload.size), 1
+        return rel, (source, payload.digest, payload.size), 1
     data = payload.read_bytes() if isinstance(payload, Path) else payload
     file_digest = digest(data)
     if had is not None and had[1] == file_digest:
-        return (source, file_digest, len(data)), 0
+        return rel, (source, file_digest, len(data)), 0
     target = safe_join(tree, rel)
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_bytes(data)
-    return (source, file_digest, len(data)), 1
+    return rel, (source, file_digest, len(data)), 1
 
 
 def _generated(
@@ -203,7 +212,8 @@ def _generated(
     if inside and others == {rel: e[1] for rel, e in manifest.items()}:
         written = 0
         for rel, entry in inside.items():
-            _, wrote = _place(tree, output, rel, entry[0], Reuse(entry[1], entry[2]), have.get(rel))
+            reuse = Reuse(entry[1], entry[2])
+            _, _, wrote = place(tree, output, rel, entry[0], reuse, have.get(rel))
             manifest[rel] = entry
             written += wrote
         _delete(tree, (rel for rel in have.keys() - inside.keys() if _inside(rel, generated)))

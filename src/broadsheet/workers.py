@@ -4,6 +4,10 @@ Work goes out in chunks to a pool of processes and comes back in submission orde
 output does not depend on how many workers there are. At most a few chunks are in flight at
 once: pages are rendered and written as a stream, never all held in memory. Small archives stay
 in one process, where a pool would cost more than it saves.
+
+A worker that renders a page also digests its data and writes its file into the tree being
+published (publish.place), so neither the page's bytes nor that work pass through the main
+process, which is left to plan the next pages.
 """
 
 from __future__ import annotations
@@ -14,15 +18,22 @@ import os
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
+from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
 from typing import Any, TypeVar
 
+import jinja2
+
 from broadsheet.config import Config
+from broadsheet.incremental import digest, entities_key, object_digest
 from broadsheet.model import Article, Problem, Source, SourceError
-from broadsheet.parse import parse_source
+from broadsheet.parse import needs_extraction, parse_source
 from broadsheet.plan import Page
+from broadsheet.publish import Entry, Payload, Placed, Reuse, place
+from broadsheet.registry import Registry
 from broadsheet.render import make_environment, render_page
+from broadsheet.resolve import article_entities
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -73,19 +84,38 @@ def ordered_map(
         yield from pending.popleft().result()
 
 
-ParseResult = tuple[Article | None, tuple[Problem, ...]]
+@dataclass(frozen=True)
+class ParseTarget:
+    """What parsing depends on, and what an article's entities depend on besides itself."""
+
+    allow_raw_html: bool
+    zone: Any
+    extract_entities: bool
+    registry: Registry
+    registry_digest: bytes
 
 
-def parse_chunk(chunk: list[tuple[Source, bool, Any]]) -> list[ParseResult]:
-    """Parse sources; a source that cannot be used comes back as (None, its problem)."""
+#: (the article or None, problems, (entities_key, its entities) when no model is needed)
+ParseResult = tuple[Article | None, tuple[Problem, ...], tuple[bytes, Any] | None]
+
+
+def parse_chunk(chunk: list[tuple[ParseTarget, Source]]) -> list[ParseResult]:
+    """Parse sources; a source that cannot be used comes back as (None, its problem). An
+    article the model will not read (its front matter lists every kind, or extraction is off)
+    also gets its entities (resolve.article_entities) here, on the worker."""
     out: list[ParseResult] = []
-    for source, allow_raw_html, zone in chunk:
+    for target, source in chunk:
         try:
-            parsed = parse_source(source, allow_raw_html, zone)
+            parsed = parse_source(source, target.allow_raw_html, target.zone)
         except SourceError as exc:
-            out.append((None, (exc.problem,)))
+            out.append((None, (exc.problem,), None))
             continue
-        out.append((parsed.article, parsed.problems))
+        article = parsed.article
+        entities = None
+        if article.text is not None and not (target.extract_entities and needs_extraction(article)):
+            key = entities_key(target.registry_digest, article.text, article.declared, ())
+            entities = key, article_entities(article, article.text, (), target.registry)
+        out.append((article, parsed.problems, entities))
     return out
 
 
@@ -95,8 +125,40 @@ def _environment(project: Path, config: Config) -> Any:
     return make_environment(project, config)
 
 
-def render_chunk(chunk: list[tuple[Page, Path, Config]]) -> list[tuple[str, bytes]]:
-    return [
-        (page.output, render_page(page, _environment(project, config), config))
-        for page, project, config in chunk
-    ]
+@dataclass(frozen=True)
+class PageTarget:
+    """Where the pages of a build go, and what makes their source digests."""
+
+    project: Path
+    config: Config
+    settings: bytes  #: the build's settings digest (incremental.settings_digest)
+    tree: Path  #: the tree being updated (publish.publish)
+    output: Path  #: the published site, where reused files are copied from
+
+
+#: A page to render and place: the target, the page, its entry in the published site's
+#: manifest and in the tree's (None where there is none).
+PageJob = tuple[PageTarget, Page, Entry | None, Entry | None]
+
+
+def source_digest(page: Page, settings: bytes) -> bytes:
+    """What a page's file is made from: equal digests give equal bytes (render.py is
+    deterministic under equal settings)."""
+    return digest(settings + object_digest(page))
+
+
+def render_and_place(chunk: list[PageJob], env: jinja2.Environment | None = None) -> list[Placed]:
+    """Render each page whose data differs from what its published file was made from, and
+    put every file in the tree (publish.place). `env`: the Jinja environment, else one per
+    process (on a worker)."""
+    out: list[Placed] = []
+    for target, page, published, had in chunk:
+        source = source_digest(page, target.settings)
+        payload: Payload
+        if published is not None and published[0] == source:
+            payload = Reuse(published[1], published[2])
+        else:
+            environment = env or _environment(target.project, target.config)
+            payload = render_page(page, environment, target.config)
+        out.append(place(target.tree, target.output, page.output, source, payload, had))
+    return out

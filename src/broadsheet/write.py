@@ -139,10 +139,14 @@ def write_tree(
     `finalize(staging)` runs on the complete new folder before it replaces the old one (the
     search index is built there, so it always matches the pages it is published with).
     """
-    from broadsheet.publish import publish  # publish builds on this module
+    from broadsheet.publish import place, publish  # publish builds on this module
 
-    entries = ((rel, b"", payload) for rel, payload in files)
-    return publish(entries, output, None, {}, lambda trees: None, finalize=finalize).result
+    def place_files(
+        tree: Path, output: Path, have: dict
+    ) -> Iterable[tuple[str, tuple[bytes, bytes, int], int]]:
+        return (place(tree, output, rel, b"", payload, None) for rel, payload in files)
+
+    return publish(place_files, output, None, {}, lambda trees: None, finalize=finalize).result
 
 
 # ---------------------------------------------------------------- atomic exchange
