@@ -311,3 +311,41 @@ def test_nothing_changed_is_seen_whatever_the_hash_seed(tmp_path: Path):
         outputs.append(run.stdout)
     assert outputs[0].startswith("Built ")
     assert outputs[1].startswith("Nothing changed since the last build"), outputs[1]
+
+
+def test_pages_rendered_on_workers_are_not_rendered_again_in_one_process(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    # A cold build renders on worker processes, where a page arrives by pickle and strings
+    # that were one object are two; a small rebuild runs in one process. The pages' source
+    # digests must agree, or the rebuild renders the whole site again to find it unchanged.
+    import broadsheet.workers
+
+    project = _project(tmp_path, random.Random(6), 30)
+    build(project, workers=2)
+    rendered: list[str] = []
+    render_page = broadsheet.workers.render_page
+
+    def counting(page, env, config):  # type: ignore[no-untyped-def]
+        rendered.append(page.output)
+        return render_page(page, env, config)
+
+    monkeypatch.setattr(broadsheet.workers, "render_page", counting)
+    target = project / "content" / "story-7.md"
+    target.write_text(target.read_text() + "\nAn added closing line.\n")
+    build(project, workers=1)
+    assert "articles/story-7/index.html" in rendered
+    assert len(rendered) < 20, rendered  # that article and the pages quoting it, not ~200
+
+
+def test_a_value_digests_alike_after_a_trip_through_pickle() -> None:
+    import pickle
+
+    from broadsheet.incremental import object_digest
+    from broadsheet.plan import Ref
+
+    # An attribute name and an equal dict key are one (interned) string here; unpickled, the
+    # attribute names are interned again and the dict key is not.
+    value = (Ref("Ada Lovelace", "people/ada-lovelace/"), {"name": "Ada", "url": "x"})
+    copied = pickle.loads(pickle.dumps(value))
+    assert object_digest(copied) == object_digest(value)

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import hashlib
 import importlib.metadata
+import io
 import os
 import pickle
 from collections.abc import Iterable, Mapping, Sequence
@@ -88,9 +89,17 @@ def digest(data: bytes) -> bytes:
 
 
 def object_digest(value: Any) -> bytes:
-    """A digest of any picklable value: equal digests mean equal data. (Equal data may pickle
-    differently, e.g. with objects shared or not; that only costs a needless re-render.)"""
-    return digest(pickle.dumps(value, protocol=5))
+    """A digest of any picklable value: equal digests mean equal data.
+
+    Pickled without its memo ("fast" mode), so what is shared does not count: a page made
+    here and the same page after a trip to a worker process (where strings that were one
+    object are two) digest alike. Values must not contain themselves (none of ours do).
+    """
+    buffer = io.BytesIO()
+    pickler = pickle.Pickler(buffer, protocol=5)
+    pickler.fast = True  # no memo: shared and unshared equal objects pickle alike
+    pickler.dump(value)
+    return digest(buffer.getbuffer())
 
 
 def entities_key(
