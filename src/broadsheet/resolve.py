@@ -115,10 +115,9 @@ def sentence_starts(text: str) -> list[int]:
     """Offsets where sentences begin, for every sentence of the text (one pass)."""
     starts = [0]
     for match in _SENTENCE_END.finditer(text):
-        if match.group() != "\n\n":
-            words = text[max(0, match.start() - 12) : match.start() + 1].split()
-            last = words[-1].lower().rstrip(".") if words else ""
-            if last in _ABBREVIATIONS or (len(last) <= 3 and "." in last):
+        stop = match.start()
+        if text[stop] != "\n":  # a full stop, not a paragraph break
+            if _ends_abbreviation(text, stop):
                 continue  # "Sen." or "U.S."
             if match.end() < len(text) and text[match.end()].islower():
                 continue  # "… said Mr. smith" style false stops
@@ -126,9 +125,18 @@ def sentence_starts(text: str) -> list[int]:
     return starts
 
 
-def sentence_of(text: str, starts: Sequence[int], start: int) -> tuple[int, int]:
-    """Bounds of the sentence containing offset `start`, trailing space excluded."""
-    i = bisect.bisect_right(starts, start) - 1
+def _ends_abbreviation(text: str, stop: int) -> bool:
+    """True when the . ! or ? at `stop` ends an abbreviation ("Sen.", "U.S."), not a sentence."""
+    # Most stops follow a word of five or more letters, which no test below can be true for
+    # (the abbreviations have at most four letters): answer those without slicing words.
+    if stop >= 5 and text[stop - 5 : stop].isalpha():
+        return False
+    last = text[max(0, stop - 12) : stop + 1].split()[-1].lower().rstrip(".")
+    return last in _ABBREVIATIONS or (len(last) <= 3 and "." in last)
+
+
+def sentence_bounds(text: str, starts: Sequence[int], i: int) -> tuple[int, int]:
+    """Bounds of the i-th sentence (of `starts`), trailing space excluded."""
     begin, end = starts[i], starts[i + 1] if i + 1 < len(starts) else len(text)
     return begin, begin + len(text[begin:end].rstrip())
 
@@ -241,11 +249,12 @@ def mentions_by_name(
     occurrence; and the same text with the same entities always links the same way, however the
     entities were decided (front matter or extraction).
     """
+    keys = {name: name_key(name) for name, _, _ in entities}  # computed once, not per mention
     owner: dict[str, tuple[str, EntityKind]] = {}
     for name, kind, forms in entities:
         for form in forms:
             owner.setdefault(" ".join(form.split()), (name, kind))
-    found: dict[str, list[Mention]] = {name_key(n): [] for n, _, _ in entities}
+    found: dict[str, list[Mention]] = {key: [] for key in keys.values()}
     if not owner or not text:
         return found
     # At each offset the longest form wins, then scanning resumes after it (as a regex
@@ -256,14 +265,18 @@ def mentions_by_name(
         for start, end in _occurrences(text, form.split())
     )
     starts = sentence_starts(text)
+    sentences: dict[int, tuple[int, int]] = {}  # sentence index → bounds; mentions share them
     resume = 0
     for start, _, form, end in spans:
         if start < resume:
             continue
         resume = end
         name, kind = owner[form]
-        s0, s1 = sentence_of(text, starts, start)
-        found[name_key(name)].append(Mention(start, end, text[start:end], name, kind, s0, s1))
+        i = bisect.bisect_right(starts, start) - 1
+        if i not in sentences:
+            sentences[i] = sentence_bounds(text, starts, i)
+        s0, s1 = sentences[i]
+        found[keys[name]].append(Mention(start, end, text[start:end], name, kind, s0, s1))
     return found
 
 
