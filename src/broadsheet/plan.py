@@ -60,9 +60,10 @@ def article_url(slug: str) -> str:
     return f"articles/{slug}/"
 
 
-#: EntityKind.plural by kind: a dict lookup, not an enum property call, as entity_url runs once
-#: per link to an entity (hundreds of thousands in a large build).
+#: EntityKind.plural and .value by kind: dict lookups, not enum property calls, where they run
+#: once per link to an entity (hundreds of thousands in a large build).
 _SECTION_OF_KIND: dict[EntityKind, str] = {kind: kind.plural for kind in EntityKind}
+_KIND_NAME: dict[EntityKind, str] = {kind: kind.value for kind in EntityKind}
 
 
 def entity_url(entity: Entity) -> str:
@@ -264,7 +265,7 @@ def article_page(item: ResolvedArticle, archive: Archive, config: Config | None 
     named: dict[str, list[Ref]] = {"people": [], "organizations": [], "places": []}
     for key in item.entities:
         e = archive.entities[key]
-        named[_SECTION_OF_KIND[e.kind]].append(Ref(e.name, entity_url(e), e.kind.value))
+        named[_SECTION_OF_KIND[e.kind]].append(Ref(e.name, entity_url(e), _KIND_NAME[e.kind]))
     when = article_time(a.date, a.published, config.zone) if a.published else None
     published = when.isoformat() if when else a.date.isoformat() if a.date else ""
     authors = [archive.authors[s] for s in item.authors]
@@ -279,7 +280,7 @@ def article_page(item: ResolvedArticle, archive: Archive, config: Config | None 
             for x in authors
         ],
         mentions=[
-            structured.thing(e.kind.value, e.name, link_from(config, url, entity_url(e)))
+            structured.thing(_KIND_NAME[e.kind], e.name, link_from(config, url, entity_url(e)))
             for e in (archive.entities[k] for k in item.entities)
         ],
         publisher=_publisher(config, url),
@@ -319,7 +320,7 @@ def _mention_targets(
     for m in item.mentions:
         if m.entity not in targets:
             e = archive.entities[m.entity]
-            targets[m.entity] = (relative_url(url, entity_url(e)), f"mention {e.kind.value}")
+            targets[m.entity] = (relative_url(url, entity_url(e)), f"mention {_KIND_NAME[e.kind]}")
     return targets
 
 
@@ -346,12 +347,6 @@ def _snippet(item: ResolvedArticle, m: LinkedMention | None) -> Snippet | None:
 def _prominence(archive: Archive) -> Counter[str]:
     """Entity → mentions across the archive (breaks ties between equally co-named entities)."""
     return Counter(m.entity for item in archive.articles for m in item.mentions)
-
-
-def article_quotes(item: ResolvedArticle, archive: Archive) -> list[Quote]:
-    """The quotes in one article attributed to the people it names (see quotes.py)."""
-    people = [m for m in item.mentions if archive.entities[m.entity].kind == EntityKind.PERSON]
-    return attribute_quotes(item.text, people)
 
 
 def _feed_id(config: Config, target: str) -> str:
@@ -509,15 +504,31 @@ class _Shared:
         #: entity key → (-mentions across the archive, name): how co-named entities that are
         #: named together equally often are ordered
         self.rank = {k: (-prominence[k], e.name) for k, e in archive.entities.items()}
+        self._people = frozenset(
+            k for k, e in archive.entities.items() if e.kind == EntityKind.PERSON
+        )
         self._quotes: dict[str, list[Quote]] = {}
+        self._quotes_by: dict[str, dict[str, tuple[Quote, ...]]] = {}  # slug → speaker → quotes
         self._cards: dict[str, ArticleCard] = {}
         self._first: dict[str, dict[str, LinkedMention]] = {}
 
     def quotes(self, item: ResolvedArticle) -> list[Quote]:
+        """The quotes in the article attributed to the people it names (see quotes.py)."""
         slug = item.article.slug
         if slug not in self._quotes:
-            self._quotes[slug] = article_quotes(item, self.archive)
+            people = [m for m in item.mentions if m.entity in self._people]
+            self._quotes[slug] = attribute_quotes(item.text, people)
         return self._quotes[slug]
+
+    def quotes_by(self, item: ResolvedArticle, speaker: str) -> tuple[Quote, ...]:
+        """The article's quotes attributed to `speaker`, in text order."""
+        slug = item.article.slug
+        if slug not in self._quotes_by:
+            by: dict[str, list[Quote]] = defaultdict(list)
+            for quote in self.quotes(item):
+                by[quote.speaker].append(quote)
+            self._quotes_by[slug] = {k: tuple(quotes) for k, quotes in by.items()}
+        return self._quotes_by[slug].get(speaker, ())
 
     def card(self, item: ResolvedArticle) -> ArticleCard:
         slug = item.article.slug
@@ -560,7 +571,7 @@ class _Shared:
             chosen += [(k, least) for k in best]
         most_named_with = sorted(chosen, key=lambda kv: (-kv[1], *rank[kv[0]]))
         return [
-            Ref(entities[k].name, entity_url(entities[k]), entities[k].kind.value, n)
+            Ref(entities[k].name, entity_url(entities[k]), _KIND_NAME[entities[k].kind], n)
             for k, n in most_named_with
         ]
 
@@ -575,7 +586,7 @@ def one_entity_pages(shared: _Shared, key: str, related: list[Ref] | None = None
         (
             shared.card(it),
             shared.snippet(it, key),
-            tuple(q for q in shared.quotes(it) if q.speaker == key),
+            shared.quotes_by(it, key),
         )
         for it in articles
     ]
