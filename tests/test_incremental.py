@@ -311,3 +311,32 @@ def test_nothing_changed_is_seen_whatever_the_hash_seed(tmp_path: Path):
         outputs.append(run.stdout)
     assert outputs[0].startswith("Built ")
     assert outputs[1].startswith("Nothing changed since the last build"), outputs[1]
+
+
+def test_parse_results_load_as_saved_and_unreadable_shards_are_ignored(tmp_path: Path):
+    import gc
+
+    from broadsheet.incremental import PARSED_FILE, load_parsed, save_parsed
+
+    result = build(_project(tmp_path, random.Random(1), 5), incremental=False)
+    parsed = {f"content/{n}.md": entry for n, entry in enumerate(_parsed_entries(result))}
+    assert any(e.mentions for entry in parsed.values() for e in entry.entities[1])
+    folder = tmp_path / "state"
+    save_parsed(folder, parsed, {}, b"settings")
+    assert gc.isenabled()  # the collector, paused while pickling, is back on
+    assert load_parsed(folder, b"settings") == parsed
+    assert load_parsed(folder, b"other settings") == {}
+    for shard in folder.glob(PARSED_FILE.replace("{:02d}", "*")):
+        shard.write_bytes(b"not a pickle")
+    assert load_parsed(folder, b"settings") == {}
+    assert gc.isenabled()
+
+
+def _parsed_entries(result):
+    """ParsedFile entries holding the build's articles and their entities (with mentions)."""
+    from broadsheet.incremental import ParsedFile
+
+    return [
+        ParsedFile((1, 2, 3), "hash", item.article, (), (b"digest", item.entities))
+        for item in result.inputs
+    ]

@@ -70,6 +70,21 @@ def test_extracted_entities_in_first_mention_order():
     ]
 
 
+def test_article_entities_pickle_with_their_mentions_as_plain_tuples():
+    import pickle
+
+    text = "Rand Paul went to Moscow. Paul met the Cato Institute."
+    got = entities(
+        text, [("Rand Paul", "Rand Paul", P), ("Moscow", "Moscow", L)], {"places": ["Moscow"]}
+    )
+    data = pickle.dumps(got, protocol=5)
+    assert b"Mention" not in data  # no class reference, no per-mention reduce
+    loaded = pickle.loads(data)
+    assert loaded == got
+    assert all(type(m) is Mention for e in loaded for m in e.mentions)
+    assert [m.name for m in loaded[0].mentions] == ["Rand Paul", "Rand Paul"]
+
+
 def test_front_matter_list_is_complete_for_its_kind():
     text = "Rand Paul and Peter Goettler went to Moscow."
     got = entities(

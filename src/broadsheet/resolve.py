@@ -15,8 +15,11 @@ from __future__ import annotations
 import bisect
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from itertools import repeat
+from operator import itemgetter
+from typing import Any
 
 from broadsheet.extract.names import is_short_form, name_key, refers_again
 from broadsheet.extract.places import NEWS_ALIASES, normalize_place
@@ -51,6 +54,27 @@ class ArticleEntity:
     mentions: tuple[Mention, ...]  #: every place the text names it (see mentions_by_name)
     #: the kinds the model gave the mentions it found of this entity (evidence for `check`)
     model_kinds: tuple[EntityKind, ...] = ()
+
+    def __reduce__(self) -> tuple[Callable[..., ArticleEntity], tuple[Any, ...]]:
+        # Pickled with its mentions as plain tuples: an incremental build stores hundreds of
+        # thousands (incremental.save_parsed), and a NamedTuple is pickled and loaded through a
+        # Python call each (__getnewargs__, __new__) where a plain tuple takes none.
+        mentions = tuple(map(tuple, self.mentions))
+        return _article_entity, (self.name, self.kind, self.declared, mentions, self.model_kinds)
+
+
+def _article_entity(
+    name: str,
+    kind: EntityKind,
+    declared: bool,
+    mentions: Iterable[tuple[Any, ...]],
+    model_kinds: tuple[EntityKind, ...],
+) -> ArticleEntity:
+    """An ArticleEntity from its pickled form (ArticleEntity.__reduce__)."""
+    # tuple.__new__ makes each Mention from its fields in C: what Mention._make does, without a
+    # Python call per mention
+    found = tuple(map(tuple.__new__, repeat(Mention), mentions))
+    return ArticleEntity(name, kind, declared, found, model_kinds)
 
 
 @dataclass(frozen=True)
@@ -433,15 +457,23 @@ def _surname_owners(keys: dict[str, _Tally], kinds: dict[str, EntityKind]) -> di
     return owners
 
 
+#: A LinkedMention's (start, end), the order an article's mentions are kept in.
+_START_END = itemgetter(0, 1)
+
+
 def resolve_archive(
     inputs: Sequence[ArticleInput], registry: Registry
 ) -> tuple[Archive, list[Problem]]:
     problems: list[Problem] = []
+    # name → name_key, each name keyed once (an archive names the same entities again and again)
+    keys = {ent.name: name_key(ent.name) for item in inputs for ent in item.entities}
     tallies: dict[str, _Tally] = {}
     for item in inputs:
         for ent in item.entities:
-            key = name_key(ent.name)
-            tally = tallies.setdefault(key, _Tally(Counter(), Counter(), Counter()))
+            key = keys[ent.name]
+            tally = tallies.get(key)
+            if tally is None:
+                tally = tallies[key] = _Tally(Counter(), Counter(), Counter())
             weight = max(len(ent.mentions), 1)
             tally.forms[ent.name] += weight
             if ent.declared:
@@ -538,7 +570,7 @@ def resolve_archive(
         linked: list[LinkedMention] = []
         order: list[str] = []
         for ent in item.entities:
-            ekey = key_to_entity.get(name_key(ent.name))
+            ekey = key_to_entity.get(keys[ent.name])
             if ekey is None:
                 continue
             if ekey not in order:
@@ -547,7 +579,7 @@ def resolve_archive(
                 LinkedMention(m.start, m.end, ekey, m.sentence_start, m.sentence_end)
                 for m in ent.mentions
             )
-        linked.sort(key=lambda m: (m.start, m.end))
+        linked.sort(key=_START_END)
         slugs = []
         for byline in item.article.bylines:
             akey = name_key(byline)
