@@ -85,7 +85,9 @@ class ArticleInput:
 
 
 #: A sentence ends at . ! or ? (and any closing quotes) followed by space, or at a paragraph break.
-_SENTENCE_END = re.compile(r"[.!?][\"'”’)]*\s+|\n\n")
+#: (Each alternative starts with one literal character, so the regex engine skips straight to
+#: the next candidate; with a leading [.!?] class it would try a match at every offset.)
+_SENTENCE_END = re.compile(r"\.[\"'”’)]*\s+|![\"'”’)]*\s+|\?[\"'”’)]*\s+|\n\n")
 #: Words whose trailing period is not a sentence end ("Sen. Rand Paul", "U.S. officials").
 _ABBREVIATIONS = frozenset(
     [
