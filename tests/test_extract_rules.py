@@ -593,6 +593,14 @@ def test_name_key_ascii_fast_path_agrees_with_the_unicode_rules(name):
     assert name_key(name) == unicode_name_key(name)
 
 
+def test_name_key_ascii_fast_path_at_control_characters():
+    """str.split() splits at \\x1c-\\x1f and bytes.split() does not: the fast path must too."""
+    from broadsheet.extract.names import name_key, unicode_name_key
+
+    for name in ("Rand\x1cPaul", "\x1f", "U.S.\x1dA", "a\x0bb\x85"):
+        assert name_key(name) == unicode_name_key(name)
+
+
 def test_name_key_examples():
     from broadsheet.extract.names import name_key
 

@@ -349,3 +349,32 @@ def test_a_value_digests_alike_after_a_trip_through_pickle() -> None:
     value = (Ref("Ada Lovelace", "people/ada-lovelace/"), {"name": "Ada", "url": "x"})
     copied = pickle.loads(pickle.dumps(value))
     assert object_digest(copied) == object_digest(value)
+
+
+def test_parse_results_load_as_saved_and_unreadable_shards_are_ignored(tmp_path: Path):
+    import gc
+
+    from broadsheet.incremental import PARSED_FILE, load_parsed, save_parsed
+
+    result = build(_project(tmp_path, random.Random(1), 5), incremental=False)
+    parsed = {f"content/{n}.md": entry for n, entry in enumerate(_parsed_entries(result))}
+    assert any(e.mentions for entry in parsed.values() for e in entry.entities[1])
+    folder = tmp_path / "state"
+    save_parsed(folder, parsed, {}, b"settings")
+    assert gc.isenabled()  # the collector, paused while pickling, is back on
+    assert load_parsed(folder, b"settings") == parsed
+    assert load_parsed(folder, b"other settings") == {}
+    for shard in folder.glob(PARSED_FILE.replace("{:02d}", "*")):
+        shard.write_bytes(b"not a pickle")
+    assert load_parsed(folder, b"settings") == {}
+    assert gc.isenabled()
+
+
+def _parsed_entries(result):
+    """ParsedFile entries holding the build's articles and their entities (with mentions)."""
+    from broadsheet.incremental import ParsedFile
+
+    return [
+        ParsedFile((1, 2, 3), "hash", item.article, (), (b"digest", item.entities))
+        for item in result.inputs
+    ]

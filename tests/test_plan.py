@@ -93,6 +93,7 @@ def test_related_entities_are_the_top_of_a_full_sort(tmp_path):
     from collections import Counter
 
     from broadsheet.build import build
+    from broadsheet.config import Config
     from broadsheet.plan import _Shared
     from paths import write_files
 
@@ -105,7 +106,7 @@ def test_related_entities_are_the_top_of_a_full_sort(tmp_path):
         files[f"content/s{n}.md"] = f"---\nheadline: S{n}\npeople: {named}\n---\n\n{body}\n"
     result = build(write_files(tmp_path / "p", files), incremental=False)
     archive = result.archive
-    shared = _Shared(archive)
+    shared = _Shared(archive, Config())
     prominence = Counter(m.entity for it in archive.articles for m in it.mentions)
     for key, entity in archive.entities.items():
         together = shared.together(key)

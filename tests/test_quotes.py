@@ -6,10 +6,12 @@ import re
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from broadsheet.build import build
 from broadsheet.model import LinkedMention
-from broadsheet.quotes import attribute_quotes, quoted_spans
+from broadsheet.quotes import CLOSING, OPENING, attribute_quotes, quoted_spans
 from broadsheet.rawtext import parse
 from sitecheck import page
 
@@ -183,3 +185,48 @@ def test_quoted_spans_pairs_marks_within_a_paragraph():
 
     text = 'A “one” b "two" c “open\n\n"three" „four” "x'
     assert [text[a:b] for a, b in quoted_spans(text)] == ["“one”", '"two"', '"three"', "„four”"]
+
+
+def _reference_quoted_spans(text: str) -> list[tuple[int, int]]:
+    """The reference: quoted_spans as first written, a scan of marks and line breaks."""
+    spans: list[tuple[int, int]] = []
+    opened: int | None = None
+    for i, char in enumerate(text):
+        if char == "\n":
+            opened = None
+        elif char in OPENING:
+            opened = i
+        elif char in CLOSING:
+            if opened is not None:
+                spans.append((opened, i + 1))
+            opened = None
+        elif char == '"':
+            if opened is None:
+                opened = i
+            else:
+                spans.append((opened, i + 1))
+                opened = None
+    return spans
+
+
+@settings(max_examples=500, derandomize=True, deadline=None)
+@given(
+    st.lists(st.sampled_from(["“", "„", "”", '"', "\n", "\n\n", "a", " ", "’", "bc"]), max_size=30)
+)
+def test_quoted_spans_agree_with_the_reference_scan(pieces):
+    text = "".join(pieces)
+    assert quoted_spans(text) == _reference_quoted_spans(text)
+
+
+@settings(max_examples=300, derandomize=True, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(['"Yes, it is," ', "Paul said. ", "said Paul. ", "“No way” ", "\n\n"]),
+        max_size=12,
+    )
+)
+def test_attribution_is_the_same_with_names_in_any_order(pieces):
+    """Names are found by bisection over the sorted mentions: any input order is the same."""
+    text = "".join(pieces)
+    people = mentions(text)
+    assert attribute_quotes(text, people) == attribute_quotes(text, people[::-1])

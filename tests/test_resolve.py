@@ -1,13 +1,22 @@
 """Resolution within an article and across the archive, on hand-made mentions (no model)."""
 
 import datetime as dt
+import re
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from broadsheet.model import Article, EntityKind, Mention
 from broadsheet.registry import Registry, parse_registry
-from broadsheet.resolve import ArticleInput, article_entities, mentions_by_name, resolve_archive
+from broadsheet.resolve import (
+    _ABBREVIATIONS,
+    ArticleInput,
+    article_entities,
+    mentions_by_name,
+    resolve_archive,
+    sentence_bounds,
+    sentence_starts,
+)
 
 P, ORG, L = EntityKind.PERSON, EntityKind.ORGANIZATION, EntityKind.PLACE
 NO_REGISTRY = Registry()
@@ -59,6 +68,21 @@ def test_extracted_entities_in_first_mention_order():
         ("Moscow", L, 1),
         ("Cato Institute", ORG, 1),
     ]
+
+
+def test_article_entities_pickle_with_their_mentions_as_plain_tuples():
+    import pickle
+
+    text = "Rand Paul went to Moscow. Paul met the Cato Institute."
+    got = entities(
+        text, [("Rand Paul", "Rand Paul", P), ("Moscow", "Moscow", L)], {"places": ["Moscow"]}
+    )
+    data = pickle.dumps(got, protocol=5)
+    assert b"Mention" not in data  # no class reference, no per-mention reduce
+    loaded = pickle.loads(data)
+    assert loaded == got
+    assert all(type(m) is Mention for e in loaded for m in e.mentions)
+    assert [m.name for m in loaded[0].mentions] == ["Rand Paul", "Rand Paul"]
 
 
 def test_front_matter_list_is_complete_for_its_kind():
@@ -383,3 +407,45 @@ def test_mentions_by_name_across_line_breaks_and_not_inside_words():
     text = "Sen. Rand\nPaul spoke. Paulson did not; Paul's aide (Paul) did."
     found = mentions_by_name(text, [("Rand Paul", EntityKind.PERSON, ("Rand Paul", "Paul"))])
     assert [m.text for m in found["rand paul"]] == ["Rand\nPaul", "Paul", "Paul"]
+
+
+# ---------------------------------------------------------------- sentences
+
+
+def _reference_sentence_starts(text: str) -> list[int]:
+    """The reference: sentence_starts as first written, every stop's last word sliced out."""
+    starts = [0]
+    for match in re.finditer(r"[.!?][\"'”’)]*\s+|\n\n", text):
+        if match.group() != "\n\n":
+            words = text[max(0, match.start() - 12) : match.start() + 1].split()
+            last = words[-1].lower().rstrip(".") if words else ""
+            if last in _ABBREVIATIONS or (len(last) <= 3 and "." in last):
+                continue
+            if match.end() < len(text) and text[match.end()].islower():
+                continue
+        starts.append(match.end())
+    return starts
+
+
+_SENTENCE_PIECES = [
+    *("Sen", "sen", "Sept", "Senator", "U.S", "u", "said", "Paul", "İİİİİ", "Kelvin", "Straße"),
+    *(".", ". ", "! ", "? ", "!", ".\n\n", "\n\n", "\n", " ", "  ", "\t", '."', "’)", ".."),
+    *("a", "B", "x.y", "1", "é", "_"),
+]
+
+
+@settings(max_examples=500, derandomize=True, deadline=None)
+@given(pieces=st.lists(st.sampled_from(_SENTENCE_PIECES), max_size=40))
+def test_sentence_starts_agrees_with_the_reference(pieces):
+    text = "".join(pieces)
+    starts = sentence_starts(text)
+    assert starts == _reference_sentence_starts(text)
+    for i, begin in enumerate(starts):
+        end = starts[i + 1] if i + 1 < len(starts) else len(text)
+        assert sentence_bounds(text, starts, i) == (begin, begin + len(text[begin:end].rstrip()))
+
+
+def test_sentence_starts_skip_abbreviations():
+    text = "Sen. Rand Paul of the U.S. said so. Then he left! Mr. smith stayed."
+    starts = sentence_starts(text)
+    assert [text[s : s + 4] for s in starts] == ["Sen.", "Then", "Mr. "]

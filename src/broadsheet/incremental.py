@@ -19,12 +19,14 @@ one. Removing `.broadsheet-cache/` forces one.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import importlib.metadata
 import io
 import os
 import pickle
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -186,9 +188,24 @@ def tree_id(path: Path) -> TreeId | None:
     return (st.st_dev, st.st_ino)
 
 
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """The cyclic garbage collector off for a while (as it was, after). Loading the parse
+    results makes millions of objects, and every few hundred made start a collection that, now
+    and then, walks every object of the build: most of the time of a large load, and much of a
+    dump's. Nothing is left uncollected: objects still go when unreferenced, cycles later."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def _read(path: Path) -> Any:
     try:
-        with path.open("rb") as f:
+        with path.open("rb") as f, _collector_paused():
             version, value = pickle.load(f)
     except Exception:  # a cache: anything unreadable is simply not used
         return None
@@ -199,7 +216,7 @@ def _write(path: Path, value: Any) -> None:
     """Write atomically: a killed build leaves the previous file or this one."""
     path.parent.mkdir(parents=True, exist_ok=True)
     temp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-    with temp.open("wb") as f:
+    with temp.open("wb") as f, _collector_paused():
         pickle.dump((STATE_FORMAT, value), f, protocol=5)
     os.replace(temp, path)
 

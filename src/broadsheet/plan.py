@@ -19,7 +19,7 @@ import math
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from broadsheet import discovery, structured
@@ -27,7 +27,14 @@ from broadsheet.bodytext import Link, LinkedBody
 from broadsheet.config import Config
 from broadsheet.extract.names import name_key
 from broadsheet.feeds import Feed, FeedAuthor, FeedEntry, article_time, newest_first, tag_uri
-from broadsheet.model import Archive, Author, Entity, EntityKind, ResolvedArticle
+from broadsheet.model import (
+    Archive,
+    Author,
+    Entity,
+    EntityKind,
+    LinkedMention,
+    ResolvedArticle,
+)
 from broadsheet.quotes import Quote, attribute_quotes
 from broadsheet.timeline import ENTITY_MAX_MONTHS, MONTH_NAMES, Timeline, build_timeline
 
@@ -53,8 +60,14 @@ def article_url(slug: str) -> str:
     return f"articles/{slug}/"
 
 
+#: EntityKind.plural and .value by kind: dict lookups, not enum property calls, where they run
+#: once per link to an entity (hundreds of thousands in a large build).
+_SECTION_OF_KIND: dict[EntityKind, str] = {kind: kind.plural for kind in EntityKind}
+_KIND_NAME: dict[EntityKind, str] = {kind: kind.value for kind in EntityKind}
+
+
 def entity_url(entity: Entity) -> str:
-    return f"{entity.kind.plural}/{entity.slug}/"
+    return f"{_SECTION_OF_KIND[entity.kind]}/{entity.slug}/"
 
 
 def author_url(slug: str) -> str:
@@ -246,20 +259,13 @@ def article_page(item: ResolvedArticle, archive: Archive, config: Config | None 
     config = config or Config()
     a = item.article
     url = article_url(a.slug)
-    links = tuple(
-        Link(
-            m.start,
-            m.end,
-            relative_url(url, entity_url(archive.entities[m.entity])),
-            f"mention {archive.entities[m.entity].kind.value}",
-        )
-        for m in item.mentions
-    )
+    targets = _mention_targets(item, archive, url)
+    links = tuple(Link(m.start, m.end, *targets[m.entity]) for m in item.mentions)
     body = LinkedBody(a.body_html, links)
     named: dict[str, list[Ref]] = {"people": [], "organizations": [], "places": []}
     for key in item.entities:
         e = archive.entities[key]
-        named[e.kind.plural].append(Ref(e.name, entity_url(e), e.kind.value))
+        named[_SECTION_OF_KIND[e.kind]].append(Ref(e.name, entity_url(e), _KIND_NAME[e.kind]))
     when = article_time(a.date, a.published, config.zone) if a.published else None
     published = when.isoformat() if when else a.date.isoformat() if a.date else ""
     authors = [archive.authors[s] for s in item.authors]
@@ -274,7 +280,7 @@ def article_page(item: ResolvedArticle, archive: Archive, config: Config | None 
             for x in authors
         ],
         mentions=[
-            structured.thing(e.kind.value, e.name, link_from(config, url, entity_url(e)))
+            structured.thing(_KIND_NAME[e.kind], e.name, link_from(config, url, entity_url(e)))
             for e in (archive.entities[k] for k in item.entities)
         ],
         publisher=_publisher(config, url),
@@ -305,16 +311,37 @@ def article_page(item: ResolvedArticle, archive: Archive, config: Config | None 
     )
 
 
-def _snippet(item: ResolvedArticle, entity_key: str) -> Snippet | None:
+def _mention_targets(
+    item: ResolvedArticle, archive: Archive, url: str
+) -> dict[str, tuple[str, str]]:
+    """Entity key → (href from the page at `url`, CSS class) of the links to each entity the
+    article mentions: worked out once per entity, not once per mention."""
+    targets: dict[str, tuple[str, str]] = {}
     for m in item.mentions:
-        if m.entity == entity_key:
-            t = item.text
-            return Snippet(
-                t[m.sentence_start : m.start].lstrip(),
-                t[m.start : m.end],
-                t[m.end : m.sentence_end].rstrip(),
-            )
-    return None
+        if m.entity not in targets:
+            e = archive.entities[m.entity]
+            targets[m.entity] = (relative_url(url, entity_url(e)), f"mention {_KIND_NAME[e.kind]}")
+    return targets
+
+
+def first_mentions(item: ResolvedArticle) -> dict[str, LinkedMention]:
+    """Entity key → the article's first mention of it."""
+    first: dict[str, LinkedMention] = {}
+    for m in item.mentions:
+        first.setdefault(m.entity, m)
+    return first
+
+
+def _snippet(item: ResolvedArticle, m: LinkedMention | None) -> Snippet | None:
+    """The snippet around mention `m` of the article (None for None)."""
+    if m is None:
+        return None
+    t = item.text
+    return Snippet(
+        t[m.sentence_start : m.start].lstrip(),
+        t[m.start : m.end],
+        t[m.end : m.sentence_end].rstrip(),
+    )
 
 
 def _prominence(archive: Archive) -> Counter[str]:
@@ -322,15 +349,62 @@ def _prominence(archive: Archive) -> Counter[str]:
     return Counter(m.entity for item in archive.articles for m in item.mentions)
 
 
-def article_quotes(item: ResolvedArticle, archive: Archive) -> list[Quote]:
-    """The quotes in one article attributed to the people it names (see quotes.py)."""
-    people = [m for m in item.mentions if archive.entities[m.entity].kind == EntityKind.PERSON]
-    return attribute_quotes(item.text, people)
+def _feed_id(config: Config, target: str) -> str:
+    """The Atom id of the page or feed at `target`."""
+    return absolute_url(config, target) if config.base_url else tag_uri(config.title, target)
+
+
+class _FeedEntries:
+    """Feed entries, each made once per article and feed depth. An article is an entry in the
+    site's feed, its authors' and those of every entity it names; these differ only in their
+    links, which are relative to the feed's folder (relative_url depends on how deep the feed
+    is, nothing else), so the entry made for one feed serves every feed as deep. Local to one
+    planning run."""
+
+    def __init__(self, archive: Archive, config: Config) -> None:
+        self.archive = archive
+        self.config = config
+        self._times: dict[str, datetime | None] = {}  # by article slug
+        self._entries: dict[tuple[str, int], FeedEntry] = {}  # by (article slug, feed depth)
+
+    def time(self, item: ResolvedArticle) -> datetime | None:
+        """When the article was published (feeds.article_time), None when undated."""
+        a = item.article
+        if a.slug not in self._times:
+            self._times[a.slug] = article_time(a.date, a.published, self.config.zone)
+        return self._times[a.slug]
+
+    def entry(self, item: ResolvedArticle, url: str) -> FeedEntry:
+        """The article's entry in the (dated) feed at `url`."""
+        key = (item.article.slug, url.count("/"))
+        if key not in self._entries:
+            self._entries[key] = self._make(item, url)
+        return self._entries[key]
+
+    def _make(self, item: ResolvedArticle, url: str) -> FeedEntry:
+        config, archive, a = self.config, self.archive, item.article
+
+        def link(target: str) -> str:
+            return link_from(config, url, target)
+
+        when = self.time(item)
+        assert when is not None, "undated articles have no feed entry"
+        return FeedEntry(
+            id=_feed_id(config, article_url(a.slug)),
+            title=a.headline,
+            link=link(article_url(a.slug)),
+            published=when,
+            summary=a.summary,
+            authors=tuple(
+                FeedAuthor(archive.authors[s].name, link(author_url(s))) for s in item.authors
+            ),
+            categories=tuple(archive.entities[k].name for k in item.entities[:FEED_CATEGORIES]),
+        )
 
 
 def _feed(
     config: Config,
-    archive: Archive,
+    entries: _FeedEntries,
     page_url: str,
     title: str,
     subtitle: str,
@@ -338,45 +412,21 @@ def _feed(
 ) -> Page:
     """The Atom feed of a page: its newest dated articles (undated ones have no place in it)."""
     url = feed_url(page_url)
-
-    def link(target: str) -> str:
-        return link_from(config, url, target)
-
-    def ident(target: str) -> str:
-        return absolute_url(config, target) if config.base_url else tag_uri(config.title, target)
-
     # Only the newest `feed_entries` become entries (the order newest_first gives them).
-    dated = [
-        (when, it)
-        for it in items
-        if (when := article_time(it.article.date, it.article.published, config.zone))
-    ]
+    dated = [(when, it) for it in items if (when := entries.time(it))]
     dated.sort(key=lambda pair: pair[0], reverse=True)
-    entries = []
-    for when, it in dated[: config.feed_entries]:
-        a = it.article
-        entries.append(
-            FeedEntry(
-                id=ident(article_url(a.slug)),
-                title=a.headline,
-                link=link(article_url(a.slug)),
-                published=when,
-                summary=a.summary,
-                authors=tuple(
-                    FeedAuthor(archive.authors[s].name, link(author_url(s))) for s in it.authors
-                ),
-                categories=tuple(archive.entities[k].name for k in it.entities[:FEED_CATEGORIES]),
-            )
-        )
     feed = Feed(
-        id=ident(url),
+        id=_feed_id(config, url),
         title=title,
-        link=link(page_url),
-        self_link=link(url),
+        link=link_from(config, url, page_url),
+        self_link=link_from(config, url, url),
         author=config.title,
         language=config.language,
         subtitle=subtitle,
-        entries=newest_first(entries, config.feed_entries),
+        entries=newest_first(
+            [entries.entry(it, url) for _, it in dated[: config.feed_entries]],
+            config.feed_entries,
+        ),
     )
     return Page(url, "feed", title, data=feed, format="atom")
 
@@ -388,8 +438,7 @@ def _timeline(items: Sequence[ResolvedArticle], lead: str, max_months: int) -> T
 
 
 def _subject_pages(
-    archive: Archive,
-    config: Config,
+    shared: _Shared,
     subject: Entity | Author,
     kind: str,
     url: str,
@@ -398,6 +447,7 @@ def _subject_pages(
     related: Sequence[Ref],
 ) -> Iterator[Page]:
     """A person, organization, place or author: the paginated page, its feed, its head."""
+    config = shared.config
     own_feed = Ref(f"{subject.name} · {config.title}", feed_url(url), "feed")
     ld = structured.entity(
         kind=kind,
@@ -432,15 +482,17 @@ def _subject_pages(
     subtitle = (
         f"Articles by {subject.name}" if kind == "author" else (f"Articles naming {subject.name}")
     )
-    yield _feed(config, archive, url, own_feed.name, subtitle, articles)
+    yield _feed(config, shared.feed_entries, url, own_feed.name, subtitle, articles)
 
 
 class _Shared:
     """What several entity pages need, computed once per build and only when first asked
     (an incremental build plans few entity pages). Local to one planning run."""
 
-    def __init__(self, archive: Archive) -> None:
+    def __init__(self, archive: Archive, config: Config) -> None:
         self.archive = archive
+        self.config = config
+        self.feed_entries = _FeedEntries(archive, config)
         self.mentioned_in: dict[str, list[ResolvedArticle]] = defaultdict(list)
         self.by_author: dict[str, list[ResolvedArticle]] = defaultdict(list)
         for item in archive.articles:  # already newest first
@@ -452,20 +504,45 @@ class _Shared:
         #: entity key → (-mentions across the archive, name): how co-named entities that are
         #: named together equally often are ordered
         self.rank = {k: (-prominence[k], e.name) for k, e in archive.entities.items()}
+        self._people = frozenset(
+            k for k, e in archive.entities.items() if e.kind == EntityKind.PERSON
+        )
         self._quotes: dict[str, list[Quote]] = {}
+        self._quotes_by: dict[str, dict[str, tuple[Quote, ...]]] = {}  # slug → speaker → quotes
         self._cards: dict[str, ArticleCard] = {}
+        self._first: dict[str, dict[str, LinkedMention]] = {}
 
     def quotes(self, item: ResolvedArticle) -> list[Quote]:
+        """The quotes in the article attributed to the people it names (see quotes.py)."""
         slug = item.article.slug
         if slug not in self._quotes:
-            self._quotes[slug] = article_quotes(item, self.archive)
+            people = [m for m in item.mentions if m.entity in self._people]
+            self._quotes[slug] = attribute_quotes(item.text, people)
         return self._quotes[slug]
+
+    def quotes_by(self, item: ResolvedArticle, speaker: str) -> tuple[Quote, ...]:
+        """The article's quotes attributed to `speaker`, in text order."""
+        slug = item.article.slug
+        if slug not in self._quotes_by:
+            by: dict[str, list[Quote]] = defaultdict(list)
+            for quote in self.quotes(item):
+                by[quote.speaker].append(quote)
+            self._quotes_by[slug] = {k: tuple(quotes) for k, quotes in by.items()}
+        return self._quotes_by[slug].get(speaker, ())
 
     def card(self, item: ResolvedArticle) -> ArticleCard:
         slug = item.article.slug
         if slug not in self._cards:
             self._cards[slug] = _card(item, self.archive)
         return self._cards[slug]
+
+    def snippet(self, item: ResolvedArticle, key: str) -> Snippet | None:
+        """The sentence of the article's first mention of entity `key`, the article's first
+        mentions found once for all of its entities (it is listed on each one's page)."""
+        slug = item.article.slug
+        if slug not in self._first:
+            self._first[slug] = first_mentions(item)
+        return _snippet(item, self._first[slug].get(key))
 
     def together(self, key: str) -> Counter[str]:
         """Entity → how many articles name it together with `key` (only the first RELATED_SCAN
@@ -494,42 +571,37 @@ class _Shared:
             chosen += [(k, least) for k in best]
         most_named_with = sorted(chosen, key=lambda kv: (-kv[1], *rank[kv[0]]))
         return [
-            Ref(entities[k].name, entity_url(entities[k]), entities[k].kind.value, n)
+            Ref(entities[k].name, entity_url(entities[k]), _KIND_NAME[entities[k].kind], n)
             for k, n in most_named_with
         ]
 
 
-def one_entity_pages(
-    shared: _Shared, key: str, config: Config, related: list[Ref] | None = None
-) -> Iterator[Page]:
+def one_entity_pages(shared: _Shared, key: str, related: list[Ref] | None = None) -> Iterator[Page]:
     """One entity's pages (paginated) and feed: every article naming it, newest first, with the
     sentence of its first mention and the quotes attributed to it; the entities most often named
     alongside it; a chart of its mentions over time."""
-    archive = shared.archive
-    entity = archive.entities[key]
+    entity = shared.archive.entities[key]
     articles = shared.mentioned_in.get(key, [])
     items = [
         (
             shared.card(it),
-            _snippet(it, key),
-            tuple(q for q in shared.quotes(it) if q.speaker == key),
+            shared.snippet(it, key),
+            shared.quotes_by(it, key),
         )
         for it in articles
     ]
     if related is None:
-        related = shared.related(key, config.related_limit)
+        related = shared.related(key, shared.config.related_limit)
     yield from _subject_pages(
-        archive, config, entity, entity.kind.value, entity_url(entity), articles, items, related
+        shared, entity, entity.kind.value, entity_url(entity), articles, items, related
     )
 
 
-def one_author_pages(shared: _Shared, slug: str, config: Config) -> Iterator[Page]:
-    archive = shared.archive
+def one_author_pages(shared: _Shared, slug: str) -> Iterator[Page]:
     articles = shared.by_author[slug]
     items = [(shared.card(it), None, ()) for it in articles]
-    yield from _subject_pages(
-        archive, config, archive.authors[slug], "author", author_url(slug), articles, items, []
-    )
+    author = shared.archive.authors[slug]
+    yield from _subject_pages(shared, author, "author", author_url(slug), articles, items, [])
 
 
 def sort_key(name: str, kind: str) -> str:
@@ -693,7 +765,8 @@ def home_pages(archive: Archive, config: Config) -> Iterator[Page]:
     yield from _listing(
         "", "home", config.title, "list.html", cards, config.per_page, head, months=[]
     )
-    yield _feed(config, archive, "", config.title, config.description, archive.articles)
+    entries = _FeedEntries(archive, config)
+    yield _feed(config, entries, "", config.title, config.description, archive.articles)
 
 
 SEARCH_URL = "search/"
@@ -783,7 +856,7 @@ def plan_units(
     """The site's content pages as units, in page order (the sitemap's order). With
     `fingerprint` (a digest of plain data) each unit but the archive-wide ones carries the digest
     of what its pages are made from; without, no digest is computed and every unit is planned."""
-    shared = _Shared(archive)
+    shared = _Shared(archive, config)
     digests: dict[str, bytes] = {}
 
     def of_article(item: ResolvedArticle) -> bytes:
@@ -820,7 +893,7 @@ def plan_units(
                         tuple(of_article(it) for it in articles),
                     )
                 ),
-                lambda key=key, related=related: one_entity_pages(shared, key, config, related),
+                lambda key=key, related=related: one_entity_pages(shared, key, related),
             )
         )
     for slug in sorted(shared.by_author):
@@ -834,7 +907,7 @@ def plan_units(
                         tuple(of_article(it) for it in articles),
                     )
                 ),
-                lambda slug=slug: one_author_pages(shared, slug, config),
+                lambda slug=slug: one_author_pages(shared, slug),
             )
         )
 

@@ -22,6 +22,7 @@ Senator Paul, …" is not Paul speaking) and one-word "scare quotes".
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -79,30 +80,18 @@ class Quote:
     how: How  #: which rule attributed it
 
 
-#: The characters quoted_spans acts on; everything between them is skipped in one regex scan.
-_QUOTE_EVENTS = re.compile(f"[\n{OPENING}{CLOSING}{STRAIGHT}]")
+#: A quoted span: an opening or straight mark, then neither a mark nor a line break, then a
+#: closing or straight mark. Of two opening marks before a closing one the nearer counts, and a
+#: closing mark with none open is ignored (scanning resumes after each span).
+_QUOTED = re.compile(
+    f"[{OPENING}{STRAIGHT}][^\n{OPENING}{CLOSING}{STRAIGHT}]*[{CLOSING}{STRAIGHT}]"
+)
 
 
 def quoted_spans(text: str) -> list[tuple[int, int]]:
-    """(start, end) of every double-quoted span that opens and closes within one paragraph."""
-    spans: list[tuple[int, int]] = []
-    opened: int | None = None
-    for event in _QUOTE_EVENTS.finditer(text):
-        i, char = event.start(), event.group()
-        if char == "\n":
-            opened = None
-        elif char in OPENING:
-            opened = i
-        elif char in CLOSING:
-            if opened is not None:
-                spans.append((opened, i + 1))
-            opened = None
-        elif opened is None:  # a straight quote opens, or closes the open one
-            opened = i
-        else:
-            spans.append((opened, i + 1))
-            opened = None
-    return spans
+    """(start, end) of every double-quoted span that opens and closes within one paragraph,
+    in text order (they do not overlap)."""
+    return [m.span() for m in _QUOTED.finditer(text)]
 
 
 def _has_sentence_end(text: str) -> bool:
@@ -134,11 +123,15 @@ def attribute_quotes(text: str, people: Sequence[LinkedMention]) -> list[Quote]:
     """The quotes in `text` that can be attributed to one of `people` (person mentions, offsets
     into `text`), in text order."""
     spans = quoted_spans(text)
+    span_starts = [s for s, _ in spans]
 
     def in_quote(pos: int) -> bool:
-        return any(s <= pos < e for s, e in spans)
+        # spans are disjoint and in order: only the last one starting at or before pos can hold it
+        i = bisect.bisect_right(span_starts, pos) - 1
+        return i >= 0 and pos < spans[i][1]
 
     named = sorted((m for m in people if not in_quote(m.start)), key=lambda m: (m.start, m.end))
+    named_starts = [m.start for m in named]
 
     def line_end(pos: int) -> int:
         end = text.find("\n", pos)
@@ -149,7 +142,8 @@ def attribute_quotes(text: str, people: Sequence[LinkedMention]) -> list[Quote]:
         if _closes_sentence(text[start + 1 : end - 1]):
             return None  # `"It's crazy." Trump said nothing.`: a new sentence, not attribution
         limit = line_end(end)
-        nearest = next((m for m in named if end <= m.start), None)
+        i = bisect.bisect_left(named_starts, end)  # the first name starting at or after end
+        nearest = named[i] if i < len(named) else None
         if nearest is not None and nearest.start <= min(end + MAX_GAP, limit):
             gap = text[end : nearest.start]
             if _GAP.fullmatch(gap) and _NAME_THEN_VERB.match(text, nearest.end):

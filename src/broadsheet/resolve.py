@@ -15,8 +15,11 @@ from __future__ import annotations
 import bisect
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from itertools import repeat
+from operator import itemgetter
+from typing import Any
 
 from broadsheet.extract.names import is_short_form, name_key, refers_again
 from broadsheet.extract.places import NEWS_ALIASES, normalize_place
@@ -52,6 +55,27 @@ class ArticleEntity:
     #: the kinds the model gave the mentions it found of this entity (evidence for `check`)
     model_kinds: tuple[EntityKind, ...] = ()
 
+    def __reduce__(self) -> tuple[Callable[..., ArticleEntity], tuple[Any, ...]]:
+        # Pickled with its mentions as plain tuples: an incremental build stores hundreds of
+        # thousands (incremental.save_parsed), and a NamedTuple is pickled and loaded through a
+        # Python call each (__getnewargs__, __new__) where a plain tuple takes none.
+        mentions = tuple(map(tuple, self.mentions))
+        return _article_entity, (self.name, self.kind, self.declared, mentions, self.model_kinds)
+
+
+def _article_entity(
+    name: str,
+    kind: EntityKind,
+    declared: bool,
+    mentions: Iterable[tuple[Any, ...]],
+    model_kinds: tuple[EntityKind, ...],
+) -> ArticleEntity:
+    """An ArticleEntity from its pickled form (ArticleEntity.__reduce__)."""
+    # tuple.__new__ makes each Mention from its fields in C: what Mention._make does, without a
+    # Python call per mention
+    found = tuple(map(tuple.__new__, repeat(Mention), mentions))
+    return ArticleEntity(name, kind, declared, found, model_kinds)
+
 
 @dataclass(frozen=True)
 class ArticleInput:
@@ -61,7 +85,9 @@ class ArticleInput:
 
 
 #: A sentence ends at . ! or ? (and any closing quotes) followed by space, or at a paragraph break.
-_SENTENCE_END = re.compile(r"[.!?][\"'”’)]*\s+|\n\n")
+#: (Each alternative starts with one literal character, so the regex engine skips straight to
+#: the next candidate; with a leading [.!?] class it would try a match at every offset.)
+_SENTENCE_END = re.compile(r"\.[\"'”’)]*\s+|![\"'”’)]*\s+|\?[\"'”’)]*\s+|\n\n")
 #: Words whose trailing period is not a sentence end ("Sen. Rand Paul", "U.S. officials").
 _ABBREVIATIONS = frozenset(
     [
@@ -115,10 +141,9 @@ def sentence_starts(text: str) -> list[int]:
     """Offsets where sentences begin, for every sentence of the text (one pass)."""
     starts = [0]
     for match in _SENTENCE_END.finditer(text):
-        if match.group() != "\n\n":
-            words = text[max(0, match.start() - 12) : match.start() + 1].split()
-            last = words[-1].lower().rstrip(".") if words else ""
-            if last in _ABBREVIATIONS or (len(last) <= 3 and "." in last):
+        stop = match.start()
+        if text[stop] != "\n":  # a full stop, not a paragraph break
+            if _ends_abbreviation(text, stop):
                 continue  # "Sen." or "U.S."
             if match.end() < len(text) and text[match.end()].islower():
                 continue  # "… said Mr. smith" style false stops
@@ -126,9 +151,18 @@ def sentence_starts(text: str) -> list[int]:
     return starts
 
 
-def sentence_of(text: str, starts: Sequence[int], start: int) -> tuple[int, int]:
-    """Bounds of the sentence containing offset `start`, trailing space excluded."""
-    i = bisect.bisect_right(starts, start) - 1
+def _ends_abbreviation(text: str, stop: int) -> bool:
+    """True when the . ! or ? at `stop` ends an abbreviation ("Sen.", "U.S."), not a sentence."""
+    # Most stops follow a word of five or more letters, which no test below can be true for
+    # (the abbreviations have at most four letters): answer those without slicing words.
+    if stop >= 5 and text[stop - 5 : stop].isalpha():
+        return False
+    last = text[max(0, stop - 12) : stop + 1].split()[-1].lower().rstrip(".")
+    return last in _ABBREVIATIONS or (len(last) <= 3 and "." in last)
+
+
+def sentence_bounds(text: str, starts: Sequence[int], i: int) -> tuple[int, int]:
+    """Bounds of the i-th sentence (of `starts`), trailing space excluded."""
     begin, end = starts[i], starts[i + 1] if i + 1 < len(starts) else len(text)
     return begin, begin + len(text[begin:end].rstrip())
 
@@ -241,11 +275,12 @@ def mentions_by_name(
     occurrence; and the same text with the same entities always links the same way, however the
     entities were decided (front matter or extraction).
     """
+    keys = {name: name_key(name) for name, _, _ in entities}  # computed once, not per mention
     owner: dict[str, tuple[str, EntityKind]] = {}
     for name, kind, forms in entities:
         for form in forms:
             owner.setdefault(" ".join(form.split()), (name, kind))
-    found: dict[str, list[Mention]] = {name_key(n): [] for n, _, _ in entities}
+    found: dict[str, list[Mention]] = {key: [] for key in keys.values()}
     if not owner or not text:
         return found
     # At each offset the longest form wins, then scanning resumes after it (as a regex
@@ -256,14 +291,18 @@ def mentions_by_name(
         for start, end in _occurrences(text, form.split())
     )
     starts = sentence_starts(text)
+    sentences: dict[int, tuple[int, int]] = {}  # sentence index → bounds; mentions share them
     resume = 0
     for start, _, form, end in spans:
         if start < resume:
             continue
         resume = end
         name, kind = owner[form]
-        s0, s1 = sentence_of(text, starts, start)
-        found[name_key(name)].append(Mention(start, end, text[start:end], name, kind, s0, s1))
+        i = bisect.bisect_right(starts, start) - 1
+        if i not in sentences:
+            sentences[i] = sentence_bounds(text, starts, i)
+        s0, s1 = sentences[i]
+        found[keys[name]].append(Mention(start, end, text[start:end], name, kind, s0, s1))
     return found
 
 
@@ -420,15 +459,23 @@ def _surname_owners(keys: dict[str, _Tally], kinds: dict[str, EntityKind]) -> di
     return owners
 
 
+#: A LinkedMention's (start, end), the order an article's mentions are kept in.
+_START_END = itemgetter(0, 1)
+
+
 def resolve_archive(
     inputs: Sequence[ArticleInput], registry: Registry
 ) -> tuple[Archive, list[Problem]]:
     problems: list[Problem] = []
+    # name → name_key, each name keyed once (an archive names the same entities again and again)
+    keys = {ent.name: name_key(ent.name) for item in inputs for ent in item.entities}
     tallies: dict[str, _Tally] = {}
     for item in inputs:
         for ent in item.entities:
-            key = name_key(ent.name)
-            tally = tallies.setdefault(key, _Tally(Counter(), Counter(), Counter()))
+            key = keys[ent.name]
+            tally = tallies.get(key)
+            if tally is None:
+                tally = tallies[key] = _Tally(Counter(), Counter(), Counter())
             weight = max(len(ent.mentions), 1)
             tally.forms[ent.name] += weight
             if ent.declared:
@@ -525,7 +572,7 @@ def resolve_archive(
         linked: list[LinkedMention] = []
         order: list[str] = []
         for ent in item.entities:
-            ekey = key_to_entity.get(name_key(ent.name))
+            ekey = key_to_entity.get(keys[ent.name])
             if ekey is None:
                 continue
             if ekey not in order:
@@ -534,7 +581,7 @@ def resolve_archive(
                 LinkedMention(m.start, m.end, ekey, m.sentence_start, m.sentence_end)
                 for m in ent.mentions
             )
-        linked.sort(key=lambda m: (m.start, m.end))
+        linked.sort(key=_START_END)
         slugs = []
         for byline in item.article.bylines:
             akey = name_key(byline)

@@ -12,9 +12,11 @@ process, which is left to plan the next pages.
 
 from __future__ import annotations
 
+import ctypes
 import functools
 import multiprocessing
 import os
+import sys
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
@@ -57,8 +59,36 @@ def make_pool(workers: int) -> Executor | None:
     from a thread, and forking a process with running threads is unsafe."""
     if workers <= 1:
         return None
+    keep_large_blocks_apart()
     method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
-    return ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context(method))
+    return ProcessPoolExecutor(
+        workers,
+        mp_context=multiprocessing.get_context(method),
+        initializer=keep_large_blocks_apart,
+    )
+
+
+#: glibc's mallopt parameter for the size from which blocks get their own memory mapping.
+_M_MMAP_THRESHOLD = -3
+_MMAP_THRESHOLD = 128 * 1024
+
+
+def keep_large_blocks_apart() -> None:
+    """Fix glibc's mmap threshold (on Linux; elsewhere nothing is done).
+
+    glibc raises the threshold to the size of the largest mapped block freed so far, after which
+    the pickled chunks going to and from the workers (~0.5 MB each) are carved from the heap
+    and leave it fragmented: a cold build of 3,000 articles peaked at 354 MB in the main
+    process instead of 198 MB. With a fixed threshold such blocks are mapped, and unmapped when
+    freed."""
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        libc = ctypes.CDLL(None)
+        mallopt = libc.mallopt  # glibc; musl has none
+    except (OSError, AttributeError):
+        return
+    mallopt(_M_MMAP_THRESHOLD, _MMAP_THRESHOLD)
 
 
 def _chunks(items: Iterable[T], size: int) -> Iterator[list[T]]:

@@ -171,16 +171,21 @@ def normalize_space(text: str) -> str:
 
 
 #: name_key for ASCII names in one C call: separators become spaces, other punctuation and
-#: symbols (every ASCII character in Unicode categories P and S) vanish.
-_ASCII_KEY = str.maketrans(
-    {c: (" " if c in _WORD_SEPARATORS else None) for c in string.punctuation}
-)
+#: symbols (every ASCII character in Unicode categories P and S) vanish. A bytes table, as
+#: bytes.translate is several times faster than str.translate (name_key runs millions of times
+#: in a large build).
+_ASCII_SEPARATORS = "".join(c for c in string.punctuation if c in _WORD_SEPARATORS).encode()
+_ASCII_KEY = bytes.maketrans(_ASCII_SEPARATORS, b" " * len(_ASCII_SEPARATORS))
+_ASCII_DROPPED = "".join(c for c in string.punctuation if c not in _WORD_SEPARATORS).encode()
 
 
 def name_key(name: str) -> str:
     """A case-, accent-, punctuation- and spacing-insensitive key for comparing names."""
     if name.isascii():  # most names; the same key as the general path below, faster
-        key = " ".join(name.translate(_ASCII_KEY).casefold().split())
+        kept = name.encode("ascii").translate(_ASCII_KEY, _ASCII_DROPPED).decode("ascii")
+        # lower() is casefold() for ASCII; split() after decoding, as str.split() also splits
+        # at the ASCII control characters \x1c-\x1f, which bytes.split() does not
+        key = " ".join(kept.lower().split())
         return key or " ".join(name.casefold().split())
     return unicode_name_key(name)
 
