@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import gc
 import hashlib
 import time
 from collections import Counter
@@ -213,6 +214,22 @@ def _reporting(pages: Iterator[Page], progress: Progress | None) -> Iterator[Pag
     progress("render", len(listed), len(listed))
 
 
+@contextlib.contextmanager
+def fewer_collections() -> Iterator[None]:
+    """Run the cyclic garbage collector less often while the block runs.
+
+    A build holds millions of long-lived objects (articles, mentions, the plan), and with the
+    default thresholds the collector scans them again and again: about a tenth of a cold
+    build's main-process time at 10,000 articles. Young objects are still collected.
+    """
+    before = gc.get_threshold()
+    gc.set_threshold(100_000, 50, 100)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*before)
+
+
 @locked  # one build of a project at a time; a second fails at once (lock.py)
 def build(
     project: Path,
@@ -284,6 +301,7 @@ def build(
     )
     count = worker_count(workers) if (large or workers) else 1
     with contextlib.ExitStack() as stack:
+        stack.enter_context(fewer_collections())
         pool = make_pool(count)
         if pool is not None:
             stack.callback(pool.shutdown, cancel_futures=True)
