@@ -341,17 +341,17 @@ def parse_changed(
     bi: _BuildInput,
     state: BuildState,
     previous: dict[str, ParsedFile],
+    registry_digest: bytes,
     pool: Executor | None,
     workers: int,
 ) -> dict[str, ParsedFile]:
     """Every content file's parse: the last build's (`previous`, made under the same parse
     settings) where the file is unchanged, else read and parsed now (on the pool if any)."""
-    reusable = previous  # only parses made under these parse settings (load_parsed)
     done: dict[str, ParsedFile] = {}
     todo: list[tuple[str, Source, tuple[Problem, ...]]] = []
     for rel, file in bi.files.items():
         stat = bi.stats[rel]
-        last = reusable.get(rel)
+        last = previous.get(rel)
         if last is not None and trusted(state, stat, last.stat):
             done[rel] = last
             continue
@@ -369,7 +369,7 @@ def parse_changed(
         bi.config.zone,
         bi.config.extract_entities,
         bi.registry,
-        object_digest(bi.registry.fingerprint()),
+        registry_digest,
     )
     parsed = ordered_map(pool, parse_chunk, ((target, source) for _, source, _ in todo), workers)
     for (rel, source, read_problems), (article, found, ents) in zip(todo, parsed, strict=True):
@@ -384,12 +384,12 @@ def entities_of(
     texts: Sequence[str],
     mentions: Sequence[tuple[Mention, ...]],
     registry: Registry,
+    registry_digest: bytes,
     parsed: dict[str, ParsedFile],
     previous: dict[str, ParsedFile],
 ) -> list[tuple[ArticleEntity, ...]]:
     """Each article's entities (resolve.article_entities), the last build's where their inputs
     are equal. What is computed is kept in `parsed` (by source path) for the next build."""
-    registry_digest = object_digest(registry.fingerprint())
     out = []
     for article, text, found in zip(articles, texts, mentions, strict=True):
         key = entities_key(registry_digest, text, article.declared, found)
@@ -420,7 +420,10 @@ def _build_parsed(
     config, problems, project = bi.config, bi.problems, bi.project
     parse_settings = settings_digest(code, config.allow_raw_html, str(config.zone))
     previous = load_parsed(work, parse_settings) if work is not None else {}
-    parsed_files = parse_changed(bi, state, previous, pool, workers)
+    # what the entities of an article depend on besides the article (entities_key), made once
+    # for the parse workers and for entities_of, whose keys must agree
+    registry_digest = object_digest(bi.registry.fingerprint())
+    parsed_files = parse_changed(bi, state, previous, registry_digest, pool, workers)
     parsed: list[Article] = []
     for entry in parsed_files.values():
         problems.add(*entry.problems)
@@ -436,7 +439,9 @@ def _build_parsed(
     found_mentions = extract_all([texts[i] for i in todo], config, project, bi.nlp, bi.progress)
     for i, found_in_text in zip(todo, found_mentions, strict=True):
         mentions[i] = found_in_text
-    entities = entities_of(articles, texts, mentions, bi.registry, parsed_files, previous)
+    entities = entities_of(
+        articles, texts, mentions, bi.registry, registry_digest, parsed_files, previous
+    )
     inputs = [
         ArticleInput(a, t, found_entities)
         for a, t, found_entities in zip(articles, texts, entities, strict=True)
@@ -579,7 +584,7 @@ def plan_changed(
                 listed.append(entry)
             made.append((page.output, page.kind, entry, None))
             yield page
-        units[unit.key] = UnitRecord(inputs, tuple(made))  # type: ignore[arg-type]
+        units[unit.key] = UnitRecord(inputs, tuple(made))
     for page in discovery_pages(listed, config):
         kinds[page.kind] += 1
         yield page

@@ -63,10 +63,11 @@ class ParsedFile:
 @dataclass(frozen=True)
 class UnitRecord:
     """What one plan unit (plan.PlanUnit) made last time: the digest of its inputs and, for
-    each of its pages, (output path, page kind, its sitemap entry or None, source digest)."""
+    each of its pages, (output path, page kind, its sitemap entry or None, source digest; None
+    only while the page is being rendered, see build.with_sources)."""
 
     inputs: bytes | None
-    pages: tuple[tuple[str, str, tuple[str, Any] | None, bytes], ...]
+    pages: tuple[tuple[str, str, tuple[str, Any] | None, bytes | None], ...]
 
 
 @dataclass
