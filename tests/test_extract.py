@@ -202,3 +202,33 @@ def test_batch_returns_one_tuple_per_text_in_order(nlp: Any, body: str) -> None:
     assert {m.text for m in results[3]} >= {"Kosachev", "Russia"}
     for text, found in zip(texts, results, strict=True):
         assert all(text[m.start : m.end] == m.text for m in found)
+
+
+# --- extraction in a build: on the pool's workers or in one process, the same mentions --------
+
+
+def test_extraction_on_two_workers_equals_one_process(tmp_path: Path, monkeypatch) -> None:
+    from broadsheet import build as build_module
+    from broadsheet import extract
+    from broadsheet.config import Config
+    from broadsheet.workers import make_pool
+
+    paragraphs = [p for p in seed_body().split("\n\n") if p.strip()]
+    texts = [f"{p} (copy {i})" for i in range(3) for p in paragraphs]  # more than one chunk
+    assert len(texts) > 2 * build_module.CHUNK
+    config = Config()
+    alone = build_module.extract_all(texts, config, tmp_path / "one")
+
+    def no_model_here(name: str) -> None:
+        raise AssertionError("the pool's workers load the model, not the main process")
+
+    monkeypatch.setattr(build_module, "EXTRACT_PARALLEL_THRESHOLD", 10)
+    monkeypatch.setattr(extract, "load_pipeline", no_model_here)
+    pool = make_pool(2)
+    assert pool is not None
+    try:
+        on_workers = build_module.extract_all(texts, config, tmp_path / "two", pool=pool, workers=2)
+    finally:
+        pool.shutdown()
+    assert on_workers == alone
+    assert {"Rand Paul", "Konstantin Kosachev"} <= {m.name for found in alone for m in found}

@@ -62,9 +62,11 @@ from broadsheet.render import make_environment, static_files, theme_dirs
 from broadsheet.resolve import ArticleEntity, ArticleInput, article_entities, resolve_archive
 from broadsheet.search import build_search_index
 from broadsheet.workers import (
+    CHUNK,
     PARALLEL_THRESHOLD,
     PageTarget,
     ParseTarget,
+    extract_chunk,
     make_pool,
     ordered_map,
     parse_chunk,
@@ -162,8 +164,14 @@ def extract_all(
     project: Path,
     nlp: Any = None,
     progress: Progress | None = None,
+    pool: Executor | None = None,
+    workers: int = 1,
 ) -> list[tuple[Mention, ...]]:
-    """Mentions for every text, from the cache where possible; the model loads only on a miss."""
+    """Mentions for every text, from the cache where possible; the model loads only on a miss.
+
+    With a pool and EXTRACT_PARALLEL_THRESHOLD texts or more to extract, the pool's workers
+    run the model (each loads it once), unless a loaded `nlp` was given. Either way the model
+    reads the texts in the same chunks, so the mentions do not depend on the worker count."""
     if not texts:
         return []
     if not config.extract_entities:
@@ -181,25 +189,30 @@ def extract_all(
     for i, text in enumerate(texts):
         results[i] = cache.get(text)
     missing = [i for i, r in enumerate(results) if r is None]
-    if missing:
-        if progress:
-            progress("extract", 0, len(missing))
-        nlp = nlp or extract.load_pipeline(config.spacy_model)
-        # In chunks only to report progress between them (whole batches of extract_mentions').
-        step = PROGRESS_CHUNK if progress else len(missing)
-        for done in range(0, len(missing), step):
-            chunk = missing[done : done + step]
-            found = extract.extract_mentions([texts[i] for i in chunk], nlp)
-            for i, mentions in zip(chunk, found, strict=True):
-                results[i] = mentions
-                cache.put(texts[i], mentions)
-            if progress:
-                progress("extract", done + len(chunk), len(missing))
+    if not missing:
+        return [r or () for r in results]
+    if progress:
+        progress("extract", 0, len(missing))
+    jobs = ((config.spacy_model, texts[i]) for i in missing)
+    found: Iterator[tuple[Mention, ...]]
+    if pool is not None and nlp is None and len(missing) >= EXTRACT_PARALLEL_THRESHOLD:
+        found = ordered_map(pool, extract_chunk, jobs, workers)
+    else:
+        loaded = nlp or extract.load_pipeline(config.spacy_model)
+        found = ordered_map(
+            None, lambda chunk: extract.extract_mentions([t for _, t in chunk], loaded), jobs, 1
+        )
+    for done, (i, mentions) in enumerate(zip(missing, found, strict=True), start=1):
+        results[i] = mentions
+        cache.put(texts[i], mentions)
+        if progress and (done % CHUNK == 0 or done == len(missing)):
+            progress("extract", done, len(missing))
     return [r or () for r in results]
 
 
-#: Articles per extraction chunk when progress is reported.
-PROGRESS_CHUNK = 64
+#: Texts to extract from which the pool's workers run the model: each loads it (~1 s), so a
+#: few hundred texts are needed before two processes win.
+EXTRACT_PARALLEL_THRESHOLD = 400
 
 
 def _reporting(pages: Iterator[Page], progress: Progress | None) -> Iterator[Page]:
@@ -436,7 +449,9 @@ def _build_parsed(
     texts = [a.text if a.text is not None else body_text(a.body_html).text for a in articles]
     todo = [i for i, a in enumerate(articles) if needs_extraction(a)]
     mentions: list[tuple[Mention, ...]] = [() for _ in articles]
-    found_mentions = extract_all([texts[i] for i in todo], config, project, bi.nlp, bi.progress)
+    found_mentions = extract_all(
+        [texts[i] for i in todo], config, project, bi.nlp, bi.progress, pool, workers
+    )
     for i, found_in_text in zip(todo, found_mentions, strict=True):
         mentions[i] = found_in_text
     entities = entities_of(

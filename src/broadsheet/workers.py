@@ -1,4 +1,4 @@
-"""Both cores for the two CPU-heavy stages of a cold build: parsing and rendering.
+"""Both cores for the CPU-heavy stages of a cold build: parsing, extraction and rendering.
 
 Work goes out in chunks to a pool of processes and comes back in submission order, so the
 output does not depend on how many workers there are. At most a few chunks are in flight at
@@ -29,7 +29,7 @@ import jinja2
 
 from broadsheet.config import Config
 from broadsheet.incremental import digest, entities_key, object_digest
-from broadsheet.model import Article, Problem, Source, SourceError
+from broadsheet.model import Article, Mention, Problem, Source, SourceError
 from broadsheet.parse import needs_extraction, parse_source
 from broadsheet.plan import Page
 from broadsheet.publish import Entry, Payload, Placed, Reuse, place
@@ -68,9 +68,13 @@ def make_pool(workers: int) -> Executor | None:
     )
 
 
-#: glibc's mallopt parameter for the size from which blocks get their own memory mapping.
+#: glibc's mallopt parameters: the size from which blocks get their own memory mapping, and
+#: the free space at the top of the heap from which it is given back to the system.
 _M_MMAP_THRESHOLD = -3
+_M_TRIM_THRESHOLD = -1
 _MMAP_THRESHOLD = 128 * 1024
+#: For a worker running the spaCy model: glibc's largest mmap threshold, trim at twice it.
+_MODEL_MMAP_THRESHOLD = 32 * 1024 * 1024
 
 
 def keep_large_blocks_apart() -> None:
@@ -81,6 +85,21 @@ def keep_large_blocks_apart() -> None:
     and leave it fragmented: a cold build of 3,000 articles peaked at 354 MB in the main
     process instead of 198 MB. With a fixed threshold such blocks are mapped, and unmapped when
     freed."""
+    _mallopt((_M_MMAP_THRESHOLD, _MMAP_THRESHOLD))
+
+
+def keep_large_blocks_for_reuse() -> None:
+    """Undo keep_large_blocks_apart for a worker that runs the spaCy model (Linux only).
+
+    The model allocates and frees arrays of megabytes per batch; mapped one by one (and their
+    pages faulted in again each time), extraction took 15% longer (14.8 s against 12.9 s for
+    300 BBC articles). Kept in the heap instead, they are reused."""
+    _mallopt(
+        (_M_MMAP_THRESHOLD, _MODEL_MMAP_THRESHOLD), (_M_TRIM_THRESHOLD, 2 * _MODEL_MMAP_THRESHOLD)
+    )
+
+
+def _mallopt(*settings: tuple[int, int]) -> None:
     if not sys.platform.startswith("linux"):
         return
     try:
@@ -88,7 +107,8 @@ def keep_large_blocks_apart() -> None:
         mallopt = libc.mallopt  # glibc; musl has none
     except (OSError, AttributeError):
         return
-    mallopt(_M_MMAP_THRESHOLD, _MMAP_THRESHOLD)
+    for parameter, value in settings:
+        mallopt(parameter, value)
 
 
 def _chunks(items: Iterable[T], size: int) -> Iterator[list[T]]:
@@ -147,6 +167,27 @@ def parse_chunk(chunk: list[tuple[ParseTarget, Source]]) -> list[ParseResult]:
             entities = key, article_entities(article, article.text, (), target.registry)
         out.append((article, parsed.problems, entities))
     return out
+
+
+@functools.cache
+def _pipeline(model_name: str) -> Any:
+    """One spaCy pipeline per worker process, loaded on its first extraction chunk."""
+    from broadsheet import extract  # spaCy is imported only where extraction runs
+
+    keep_large_blocks_for_reuse()
+    return extract.load_pipeline(model_name)
+
+
+def extract_chunk(chunk: list[tuple[str, str]]) -> list[tuple[Mention, ...]]:
+    """Mentions in each (model name, text): extraction on a worker. The chunks are the ones a
+    single process takes (build.extract_all), so the model sees the same batches and the
+    mentions are the same."""
+    from broadsheet import extract
+
+    if not chunk:
+        return []
+    nlp = _pipeline(chunk[0][0])
+    return extract.extract_mentions([text for _, text in chunk], nlp)
 
 
 @functools.cache
