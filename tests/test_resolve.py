@@ -121,6 +121,19 @@ def test_short_form_joins_a_declared_full_name():
     ]
 
 
+def test_a_place_named_with_its_state_is_then_named_alone():
+    text = "He flew to Washington, D.C., on Monday. In Washington he met Ann Lee."
+    got = entities(text, [], declared={"places": ("Washington, D.C.",), "people": ("Ann Lee",)})
+    by_name = {e.name: [m.text for m in e.mentions] for e in got}
+    assert by_name["Washington, D.C."] == ["Washington, D.C.", "Washington"]
+    # unless the name alone is another entity of the article
+    text = "Paris, Texas, is not Paris. Paris is in France."
+    got = entities(text, [], declared={"places": ("Paris, Texas", "Paris", "France")})
+    by_name = {e.name: [m.text for m in e.mentions] for e in got}
+    assert by_name["Paris, Texas"] == ["Paris, Texas"]
+    assert by_name["Paris"] == ["Paris", "Paris"]
+
+
 def test_registry_alias_merge_rename_and_ignore():
     registry, problems = parse_registry(
         "entities:\n"

@@ -187,11 +187,14 @@ def surface_forms(
 ) -> tuple[str, ...]:
     """The strings that, written in an article, mean this entity there.
 
-    Its name; the registry's aliases; for a country, its news abbreviations; for an
-    organization, its acronym ("National League for Democracy" → "NLD"); for a person, the
-    multi-word tail of the name ("Suu Kyi") and the surname alone — unless another person in the
-    article shares it or it is another entity's name ("Jordan" the country beside Michael
-    Jordan); and `seen`, the texts extraction resolved to this entity ("Fed").
+    Its name; the registry's aliases; for a country, its news abbreviations; for a place named
+    with its state or country ("Washington, D.C.", "Springfield, Ill."), the name before the
+    comma, as copy writes it after the first mention, unless that is another entity's name in
+    the article; for an organization, its acronym ("National League for Democracy" → "NLD");
+    for a person, the multi-word tail of the name ("Suu Kyi") and the surname alone — unless
+    another person in the article shares it or it is another entity's name ("Jordan" the
+    country beside Michael Jordan); and `seen`, the texts extraction resolved to this entity
+    ("Fed").
     """
     forms = [name, *seen]
     entry = registry.lookup(name)
@@ -199,6 +202,9 @@ def surface_forms(
         forms += entry.aliases
     if kind == EntityKind.PLACE:
         forms += country_abbreviations(name)
+        head, comma, _ = name.partition(",")
+        if comma and head.strip() and name_key(head) not in names:
+            forms.append(head.strip())
     if kind == EntityKind.PERSON:
         surname = _surname(name)
         key = name_key(surname)
