@@ -434,6 +434,56 @@ def test_has_person_cue_needs_a_name_shape() -> None:
     assert not has_person_cue(text, span(text, "Federation Council", "ORG"))
 
 
+@pytest.mark.parametrize(
+    ("text", "surface", "kind"),
+    [
+        (
+            "About 420 drivers employed by Halden Citylink, the bus company owned by the council.",
+            "Halden Citylink",
+            ORG,
+        ),
+        ("Tyres came from Pirelli Tyre, the Italian tyre maker, on Friday.", "Pirelli Tyre", ORG),
+        # the apposition's noun must close it: a person's role that mentions an organization
+        ("John Smith, the company's founder, said so.", "John Smith", PERSON),
+        ("Mary Jones, a union official, said so.", "Mary Jones", PERSON),
+        ("Ann Lee, the party leader in Texas, said so.", "Ann Lee", PERSON),
+    ],
+)
+def test_an_organization_apposition_turns_a_person_into_an_organization(
+    text: str, surface: str, kind: EntityKind
+) -> None:
+    (m,) = extract(text, (surface, "PERSON"))
+    assert m.kind == kind
+
+
+def test_a_common_noun_capitalised_only_to_open_a_sentence_is_no_name() -> None:
+    text = "The boats stayed in.\n\nCrab don't sit in muddy water. The crab moved off."
+    assert extract(text, ("Crab", "PERSON")) == ()
+
+
+@pytest.mark.parametrize(
+    ("text", "spans", "kept"),
+    [
+        # a longer name of the article ends with it: the surname of a person
+        (
+            "Condoleezza Rice spoke.\n\nRice said the rice harvest failed.",
+            (("Condoleezza Rice", "PERSON"), ("Rice", "PERSON", 1)),
+            {"Condoleezza Rice", "Rice"},
+        ),
+        # capitalised where no sentence opens too: a name, whatever a lowercase typo says
+        (
+            "Pakistan won.\n\nFans of England and Pakistan cheered; pakistan fans sang.",
+            (("Pakistan", "GPE"), ("Pakistan", "GPE", 1)),
+            {"Pakistan"},
+        ),
+        # never written in lowercase
+        ("Turkey won.\n\nIt was a good day.", (("Turkey", "GPE"),), {"Turkey"}),
+    ],
+)
+def test_a_name_that_opens_a_sentence_stays_a_name(text: str, spans, kept: set[str]) -> None:
+    assert {m.text for m in extract(text, *spans)} == kept
+
+
 def test_acronym_tagged_as_a_place_becomes_an_organization() -> None:
     text = "She sought to infiltrate the NRA and the GOP in the U.S. and the UK."
     mentions = extract(text, ("NRA", "GPE"), ("GOP", "LOC"), ("U.S.", "GPE"), ("UK", "GPE"))

@@ -2,7 +2,7 @@
 
     OMP_NUM_THREADS=1 nice -n 19 .venv/bin/python training/rule_ablation.py [CONLL] [AIDA]
 
-Prints one row per configuration: the stock model alone, Broadsheet with every rule, and
+Prints one row per configuration: the model alone, Broadsheet with every rule, and
 Broadsheet without each rule in turn (NER F1 per type and overall, resolution pair F1).
 """
 
@@ -35,7 +35,7 @@ def main() -> None:
     processed = process_token_documents([d.sentences for d in gold], nlp)
     print(f"# model pass: {time.perf_counter() - started:.1f}s ({model})")
     configs: list[tuple[str, bool, frozenset[str]]] = [
-        ("stock model alone", True, frozenset()),
+        ("model alone (--raw)", True, frozenset()),
         ("all rules", False, frozenset()),
         *((f"without {name}", False, frozenset({name})) for name in RULE_NAMES),
         ("no rules (resolution only)", False, frozenset(RULE_NAMES)),

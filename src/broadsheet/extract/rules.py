@@ -40,7 +40,7 @@ from broadsheet.extract.places import normalize_place
 from broadsheet.model import EntityKind, Mention
 
 #: Bump whenever a rule changes what it returns: it is part of the extraction cache key.
-RULES_VERSION = "4"
+RULES_VERSION = "5"
 
 #: spaCy labels kept, and the kind each becomes. NORP ("Russian"), EVENT, LAW, DATE … are not
 #: entities of this archive.
@@ -103,6 +103,21 @@ _CUE_WINDOW = 100
 #: A role noun right before a name, as a pre-modifier: "democracy leader Aung San Suu Kyi",
 #: "spokesman Nicholas Burns". Organizations do not follow a bare role noun.
 _ROLE_BEFORE = re.compile(rf"\b(?:{_ROLES})\Z", re.IGNORECASE)
+#: Head nouns of an apposition that only fits an organization: "Halden Citylink, the bus
+#: company owned by …", "Pirelli, the Italian tyre maker".
+_ORGANIZATION_NOUNS = (
+    "company|firm|group|bank|business|operator|agency|union|party|club|team|charity|council|"
+    "authority|organisation|organization|association|corporation|maker|manufacturer|retailer|"
+    "supermarket|chain|publisher|broadcaster|newspaper|airline|carrier|insurer|lender|"
+    "brokerage|consultancy|conglomerate|institute|university|hospital|trust|regulator|"
+    "ministry|department|watchdog|network|studio|label|band|utility|developer|subsidiary"
+)
+#: ", the bus company" closing its noun phrase: not "the company's chairman", "a union official".
+_ORGANIZATION_APPOSITION = re.compile(
+    rf",\s+(?:an?|the)\s+(?:[\w-]+\s+){{0,3}}?(?:{_ORGANIZATION_NOUNS})"
+    r"(?=\s*[,.;:)]|\s+(?:that|which|owned|based|run|founded|in|of|with|whose|where|behind)\b)",
+    re.IGNORECASE,
+)
 
 #: One name token: a capitalised word ("Huffines", "O'Brien", "Ocasio-Cortez") or an initial.
 _NAME_TOKEN = re.compile(r"[^\W\d_]\.|[^\W\d_][^\W\d_]*(?:['’-][^\W\d_]+)*")
@@ -378,6 +393,41 @@ def relabel_person(text: str, span: RawSpan, person_surnames: frozenset[str]) ->
     if span.label == "ORG" and has_person_cue(text, span, person_surnames):
         return replace(span, label="PERSON")
     return span
+
+
+def relabel_organization(text: str, span: RawSpan) -> RawSpan:
+    """PERSON → ORG when an apposition that only fits an organization follows the span
+    ("Halden Citylink, the bus company owned by the council"): the mirror of the person cue."""
+    if span.label != "PERSON":
+        return span
+    limit = min(span.end + _CUE_WINDOW, max(span.sentence_end, span.end))
+    if _ORGANIZATION_APPOSITION.match(text, span.end, limit):
+        return replace(span, label="ORG")
+    return span
+
+
+def common_words(text: str, spans: Sequence[RawSpan]) -> frozenset[str]:
+    """Keys of one-word spans that the article capitalises only where they open a sentence and
+    also writes in lowercase ("Crab don't sit in muddy water" beside "crab"): common nouns, not
+    names. A surname is safe: its full name writes it capitalised mid-sentence ("Rice said"
+    beside Condoleezza Rice and "rice")."""
+    lowercase = frozenset(re.findall(r"(?<![\w'’-])[a-z][\w'’-]*", text))
+    return frozenset(
+        name_key(word)
+        for span in spans
+        if len(words := text[span.start : span.end].split()) == 1
+        and (word := words[0])[:1].isupper()
+        and word.lower() in lowercase
+        and _opens_sentence(text, span)
+        and _only_opens_sentences(text, word)
+    )
+
+
+def _only_opens_sentences(text: str, word: str) -> bool:
+    """Whether every occurrence of `word` (as written) opens a sentence or paragraph."""
+    anywhere = len(re.findall(rf"(?<![\w'’-]){re.escape(word)}(?![\w'’-])", text))
+    opening = len(re.findall(rf"(?:\A|[.!?\n])[\s\"“‘'(\[—–-]*{re.escape(word)}(?![\w'’-])", text))
+    return anywhere == opening
 
 
 # --- validity and overlaps ----------------------------------------------------------------
@@ -767,6 +817,7 @@ RULE_NAMES: tuple[str, ...] = (
     "acronym_relabel",
     "titles",
     "person_cue",
+    "org_cue",
     "person_numbers",
     "propagate",
     "acronym_expansion",
@@ -774,6 +825,7 @@ RULE_NAMES: tuple[str, ...] = (
     "kind_vote",
     "places",
     "org_parts",
+    "common_words",
 )
 
 
@@ -811,9 +863,18 @@ def mentions_from_spans(
         person_surnames = lone_person_names(text, titled)
         titled = [relabel_person(text, s, person_surnames) for s in titled]
     cleaned = [strip_person_title(text, s) for s in titled] if titles else titled
+    if "org_cue" not in skip:
+        cleaned = [relabel_organization(text, s) for s in cleaned]
     if "person_numbers" not in skip:
         cleaned = [trim_person_numbers(text, s) for s in cleaned]
-    kept = remove_overlaps([s for s in cleaned if is_valid_name(text[s.start : s.end])])
+    common = frozenset() if "common_words" in skip else common_words(text, cleaned)
+    kept = remove_overlaps(
+        [
+            s
+            for s in cleaned
+            if is_valid_name(surface := text[s.start : s.end]) and name_key(surface) not in common
+        ]
+    )
     expanded: dict[str, str] = {}
     if "acronym_expansion" not in skip:
         kept, expanded = link_acronyms(text, kept, blocks)
