@@ -187,6 +187,33 @@ def test_an_edit_writes_only_the_files_it_changes(tmp_path: Path):
     assert result.written is not None and 0 < result.written < result.files / 4
 
 
+def test_the_spare_shares_unchanged_files_and_never_changes_the_site(tmp_path: Path):
+    project = _project(tmp_path, random.Random(7), 6)
+    build(project)
+    site = project / "site"
+
+    def edit(name: str, added: str) -> None:
+        story = project / "content" / name
+        story.write_text(story.read_text() + added)
+        build(project)
+
+    edit("story-2.md", "\nA line added to story 2.\n")  # the spare is made: links to the site
+    spare = next((project / ".broadsheet-cache" / "build").glob("*/spare"))
+    page = next(rel for rel in site_files(site) if rel.startswith("articles/story-4"))
+    assert (spare / page).stat().st_ino == (site / page).stat().st_ino  # one file, two names
+    before = (site / page).read_bytes()
+    # Now story 4 changes: its page in the spare (the site before the last build) is updated
+    # and the two trade places. The file it shared with the site is replaced, never written
+    # over, or the published page would have changed under readers before the swap.
+    edit("story-4.md", "\nA line added to story 4.\n")
+    assert b"A line added to story 4" in (site / page).read_bytes()
+    assert (spare / page).read_bytes() == before
+    story = project / "content" / "story-4.md"
+    story.write_text(story.read_text().replace("\nA line added to story 4.\n", ""))
+    build(project)
+    assert site_files(site) == _cold(project, tmp_path)
+
+
 def test_a_hand_edited_site_is_not_trusted(tmp_path: Path):
     project = _project(tmp_path, random.Random(5), 4)
     build(project)

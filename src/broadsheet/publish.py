@@ -13,6 +13,12 @@ or left half-updated by a killed build is never trusted: it is deleted and writt
 
 Where no spare can be kept (none asked for, or the cache on another file system than the output)
 every build writes a fresh folder beside the output and deletes the previous site.
+
+A file taken over unchanged from the published site is a hard link to it, not a copy (made
+anew only where the file system has no links): the two copies share the bytes of every file
+that did not change, so the spare costs no disk space and making it costs no copying. For that
+to be safe a file in a tree is never written in place: new bytes go to a new file that then
+replaces the old name, so the other copy keeps what it had.
 """
 
 from __future__ import annotations
@@ -171,15 +177,15 @@ def place(
     had: Entry | None,
 ) -> Placed:
     """Put one file in the tree being updated, unless it already holds those bytes (`had`, its
-    entry there). A Reuse payload is copied from the published site `output`."""
+    entry there). A Reuse payload is linked (or copied) from the published site `output`."""
     if isinstance(payload, Reuse):
         if had is not None and had[1] == payload.digest:
             return rel, (source, payload.digest, payload.size), 0
         target = safe_join(tree, rel)
         target.parent.mkdir(parents=True, exist_ok=True)
         try:
-            shutil.copyfile(safe_join(output, rel), target)
-        except OSError as exc:
+            _link_or_copy(safe_join(output, rel), target, replace=had is not None)
+        except FileNotFoundError as exc:
             raise StaleSite(f"{rel} is missing from the published site") from exc
         return rel, (source, payload.digest, payload.size), 1
     data = payload.read_bytes() if isinstance(payload, Path) else payload
@@ -188,8 +194,33 @@ def place(
         return rel, (source, file_digest, len(data)), 0
     target = safe_join(tree, rel)
     target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_bytes(data)
+    if had is None:  # a name the tree does not hold: nothing shared to keep apart
+        target.write_bytes(data)
+    else:
+        temporary = _temporary(target)
+        temporary.write_bytes(data)
+        os.replace(temporary, target)
     return rel, (source, file_digest, len(data)), 1
+
+
+def _temporary(target: Path) -> Path:
+    """A name beside `target` for a file that will replace it (no page is named like it)."""
+    return target.with_name(f".{target.name}.broadsheet-new")
+
+
+def _link_or_copy(source: Path, target: Path, *, replace: bool) -> None:
+    """Make `target` the file `source` is: a hard link where the file system has them, else a
+    copy. With `replace`, the old `target` is replaced, never written over."""
+    made = _temporary(target) if replace else target
+    made.unlink(missing_ok=True)
+    try:
+        os.link(source, made)
+    except FileNotFoundError:
+        raise
+    except OSError:  # no hard links here (or across devices): copy the bytes
+        shutil.copyfile(source, made)
+    if replace:
+        os.replace(made, target)
 
 
 def _generated(
