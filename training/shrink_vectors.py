@@ -57,8 +57,3 @@ def shrink_vectors(nlp: Language, words: Iterable[str], n_rows: int) -> dict[str
         vectors.add(key, row=new_row[row])
     nlp.vocab.vectors = vectors
     return {"keys": len(kept), "rows": len(rows), "remapped_rows": len(dropped)}
-
-
-def dropped_strings(before: Iterable[int], after: Iterable[int]) -> frozenset[int]:
-    """Keys of the old table that the new one no longer has (their strings need not ship)."""
-    return frozenset(before) - frozenset(after)

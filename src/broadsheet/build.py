@@ -199,9 +199,7 @@ def extract_all(
         found = ordered_map(pool, extract_chunk, jobs, workers)
     else:
         loaded = nlp or extract.load_pipeline(config.spacy_model)
-        found = ordered_map(
-            None, lambda chunk: extract.extract_mentions([t for _, t in chunk], loaded), jobs, 1
-        )
+        found = ordered_map(None, functools.partial(extract_chunk, nlp=loaded), jobs, 1)
     for done, (i, mentions) in enumerate(zip(missing, found, strict=True), start=1):
         results[i] = mentions
         cache.put(texts[i], mentions)
@@ -641,4 +639,5 @@ def place_pages(
     yield from reused
     reused.clear()
     for rel, path in static_files(target.project).items():
-        yield place(target.tree, target.output, rel, digest(path.read_bytes()), path, have.get(rel))
+        data = path.read_bytes()
+        yield place(target.tree, target.output, rel, digest(data), data, have.get(rel))

@@ -178,15 +178,16 @@ def _pipeline(model_name: str) -> Any:
     return extract.load_pipeline(model_name)
 
 
-def extract_chunk(chunk: list[tuple[str, str]]) -> list[tuple[Mention, ...]]:
-    """Mentions in each (model name, text): extraction on a worker. The chunks are the ones a
-    single process takes (build.extract_all), so the model sees the same batches and the
-    mentions are the same."""
+def extract_chunk(chunk: list[tuple[str, str]], nlp: Any = None) -> list[tuple[Mention, ...]]:
+    """Mentions in each (model name, text). `nlp`: the loaded pipeline, else one per process
+    (on a worker). One process and the workers take the same chunks (build.extract_all), so
+    the model sees the same batches and the mentions are the same."""
     from broadsheet import extract
 
     if not chunk:
         return []
-    nlp = _pipeline(chunk[0][0])
+    if nlp is None:
+        nlp = _pipeline(chunk[0][0])
     return extract.extract_mentions([text for _, text in chunk], nlp)
 
 

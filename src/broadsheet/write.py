@@ -27,6 +27,11 @@ import sys
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from broadsheet.incremental import Manifest
+    from broadsheet.publish import Placed
 
 
 class OutputError(Exception):
@@ -141,9 +146,7 @@ def write_tree(
     """
     from broadsheet.publish import place, publish  # publish builds on this module
 
-    def place_files(
-        tree: Path, output: Path, have: dict
-    ) -> Iterable[tuple[str, tuple[bytes, bytes, int], int]]:
+    def place_files(tree: Path, output: Path, have: Manifest) -> Iterable[Placed]:
         return (place(tree, output, rel, b"", payload, None) for rel, payload in files)
 
     return publish(place_files, output, None, {}, lambda trees: None, finalize=finalize).result
