@@ -18,6 +18,7 @@ import nh3
 from broadsheet import rawtext
 from broadsheet.bodytext import body_text, paragraphs_to_html
 from broadsheet.frontmatter import FrontMatter, split, validate
+from broadsheet.markdown_ext import PlainTextInline
 from broadsheet.model import Article, EntityKind, Problem, Source, SourceError
 from broadsheet.slugs import slugify_text
 
@@ -124,7 +125,9 @@ def _markdown_parser() -> markdown.Markdown:
     Python-Markdown means an instance to be reused; instances are not thread-safe)."""
     parser = getattr(_PARSERS, "markdown", None)
     if parser is None:
-        parser = markdown.Markdown(extensions=list(MARKDOWN_EXTENSIONS), output_format="html")
+        parser = markdown.Markdown(
+            extensions=[*MARKDOWN_EXTENSIONS, PlainTextInline()], output_format="html"
+        )
         _PARSERS.markdown = parser
     return parser
 
