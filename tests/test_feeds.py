@@ -204,3 +204,25 @@ def test_tag_uris_are_stable_and_well_formed():
     )
     assert tag_uri("Gazette", "") == "tag:gazette,2000:/"
     assert tag_uri("!!!", "feed.xml") == "tag:broadsheet,2000:feed.xml"
+
+
+def test_an_entry_in_several_feeds_is_built_once_and_written_alike():
+    from broadsheet import feeds
+
+    when = dt.datetime(2020, 1, 2, 3, 4, tzinfo=dt.UTC)
+    shared = FeedEntry("tag:site,2000:articles/a/", "A & B", "../../articles/a/", when, "Sum.")
+    other = FeedEntry("tag:site,2000:articles/b/", "C", "../../articles/b/", when, "", (), ("X",))
+
+    def feed(name: str, *entries: FeedEntry) -> Feed:
+        return Feed(f"tag:site,2000:{name}", name, "./", "feed.xml", "Site", "en", "", entries)
+
+    feeds._feedgen_entry.cache_clear()
+    first, second = atom_bytes(feed("one", shared, other)), atom_bytes(feed("two", shared))
+    info = feeds._feedgen_entry.cache_info()
+    assert (info.misses, info.hits) == (2, 1)
+    # the same bytes as when nothing was kept: an entry's element is copied, never moved
+    feeds._feedgen_entry.cache_clear()
+    assert atom_bytes(feed("two", shared)) == second
+    assert atom_bytes(feed("one", shared, other)) == first
+    assert [e.title for e in feedparser.parse(second).entries] == ["A & B"]
+    assert [e.title for e in feedparser.parse(first).entries] == ["A & B", "C"]

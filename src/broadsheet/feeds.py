@@ -13,6 +13,7 @@ which Atom (RFC 4287 §4.2.7, RFC 3986) resolves against the feed's own address.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import functools
 import re
@@ -20,7 +21,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from urllib.parse import quote
 
+from feedgen.entry import FeedEntry as FeedgenEntry
 from feedgen.feed import FeedGenerator
+from lxml import etree
 
 from broadsheet.slugs import slugify_text
 
@@ -117,19 +120,47 @@ def atom_bytes(feed: Feed) -> bytes:
     if feed.subtitle:
         fg.subtitle(_clean(feed.subtitle))
     for item in feed.entries:
-        entry = fg.add_entry(order="append")
-        entry.id(_clean(item.id))
-        entry.title(_clean(item.title))
-        entry.link(href=item.link, rel="alternate", type="text/html")
-        entry.published(item.published)
-        entry.updated(item.published)
-        for author in item.authors:
-            data = {"name": _clean(author.name)}
-            if author.uri:
-                data["uri"] = author.uri
-            entry.author(data)
-        if item.summary:
-            entry.summary(_clean(item.summary))
-        if item.categories:  # one call: feedgen re-copies the whole list on every call
-            entry.category([{"term": _clean(name)} for name in item.categories])
+        fg.add_entry(_feedgen_entry(item), order="append")
     return fg.atom_str(pretty=True, encoding="UTF-8", xml_declaration=True)
+
+
+class _MadeOnceEntry(FeedgenEntry):
+    """A feedgen entry that builds its XML element once and hands out copies.
+
+    An article is an entry in the feed of every person, organization and place it names, and
+    feedgen builds an entry's element in Python, field by field, each time a feed is written:
+    most of a feed's cost. The copy (lxml, in C) is the same element.
+    """
+
+    _element: etree._Element | None = None
+
+    def atom_entry(self, extensions: bool = True) -> etree._Element:
+        if self._element is None:
+            self._element = super().atom_entry(extensions)
+        return copy.deepcopy(self._element)
+
+
+#: Entries kept per process: an article is an entry in the feed of every entity it names, all
+#: at one depth (so equal); at 10,000 articles the render workers stay under ~280 MB.
+ENTRY_CACHE_SIZE = 16384
+
+
+@functools.lru_cache(maxsize=ENTRY_CACHE_SIZE)
+def _feedgen_entry(item: FeedEntry) -> _MadeOnceEntry:
+    """The feedgen entry for `item`, made once per process for equal entries."""
+    entry = _MadeOnceEntry()
+    entry.id(_clean(item.id))
+    entry.title(_clean(item.title))
+    entry.link(href=item.link, rel="alternate", type="text/html")
+    entry.published(item.published)
+    entry.updated(item.published)
+    for author in item.authors:
+        data = {"name": _clean(author.name)}
+        if author.uri:
+            data["uri"] = author.uri
+        entry.author(data)
+    if item.summary:
+        entry.summary(_clean(item.summary))
+    if item.categories:  # one call: feedgen re-copies the whole list on every call
+        entry.category([{"term": _clean(name)} for name in item.categories])
+    return entry
