@@ -76,7 +76,8 @@ from broadsheet.workers import (
 from broadsheet.write import check_output_dir
 
 Reporter = Callable[[Problem], None]
-#: progress(stage, done, total): "extract" counts articles sent to the model, "render" pages.
+#: progress(stage, done, total): "extract" counts articles sent to the model, "render" the plan
+#: units (an article's page; an entity's pages and feed...) planned and sent to be rendered.
 Progress = Callable[[str, int, int], None]
 
 
@@ -211,18 +212,6 @@ def extract_all(
 #: Texts to extract from which the pool's workers run the model: each loads it (~1 s), so a
 #: few hundred texts are needed before two processes win.
 EXTRACT_PARALLEL_THRESHOLD = 400
-
-
-def _reporting(pages: Iterator[Page], progress: Progress | None) -> Iterator[Page]:
-    """The pages, reporting progress("render", done, total) as each is taken."""
-    if progress is None:
-        yield from pages
-        return
-    listed = list(pages)
-    for done, page in enumerate(listed):
-        progress("render", done, len(listed))
-        yield page
-    progress("render", len(listed), len(listed))
 
 
 @contextlib.contextmanager
@@ -501,11 +490,10 @@ def _build_parsed(
                 reused,
                 units,
                 place_reused,
+                bi.progress,
             )
             target = PageTarget(project, config, settings, tree, output)
-            return place_pages(
-                _reporting(pages, bi.progress), target, reusable, have, reused, pool, workers
-            )
+            return place_pages(pages, target, reusable, have, reused, pool, workers)
 
         return publish(
             place_files,
@@ -563,6 +551,7 @@ def plan_changed(
     reused: list[Placed],
     units: dict[str, UnitRecord],
     place_reused: Callable[[str, bytes, Reuse], Placed],
+    progress: Progress | None = None,
 ) -> Iterator[Page]:
     """The pages of every plan unit whose inputs changed since the last build (all of them on
     a cold build), then sitemap and robots.txt. A unit whose inputs are unchanged, and whose
@@ -570,12 +559,17 @@ def plan_changed(
     not planned: its files are put in place as they are (`place_reused`) into `reused`, their
     kinds counted in `kinds`. `units` receives what every unit made, for the next build; the
     source digests of planned pages are not known until they are rendered (None here, see
-    `with_sources`)."""
+    `with_sources`). `progress("render", done, total)` counts the units as they are planned
+    (pages are rendered as they are planned, a few chunks behind)."""
     listed: list[tuple[str, Any]] = []
-    for unit in plan_units(archive, config, object_digest):
+    units_planned = plan_units(archive, config, object_digest)
+    for done, unit in enumerate(units_planned):
+        if progress:
+            progress("render", done, len(units_planned))
         before = previous.get(unit.key)
         # the unit's inputs under these settings (a unit made under other settings is stale)
-        inputs = digest(settings + unit.inputs) if unit.inputs is not None else None
+        unit_inputs = unit.inputs()
+        inputs = digest(settings + unit_inputs) if unit_inputs is not None else None
         if (
             inputs is not None
             and before is not None
@@ -591,6 +585,10 @@ def plan_changed(
             continue
         made = []
         for page in unit.pages():
+            if inputs is not None:
+                # The unit's inputs make all of its pages (as reusing the unit above assumes),
+                # so they and the URL say what this page is made from, without digesting it.
+                page = replace(page, source=digest(inputs + page.url.encode()))
             kinds[page.kind] += 1
             entry = listed_in_sitemap(page)
             if entry is not None:
@@ -601,6 +599,8 @@ def plan_changed(
     for page in discovery_pages(listed, config):
         kinds[page.kind] += 1
         yield page
+    if progress:
+        progress("render", len(units_planned), len(units_planned))
 
 
 def with_sources(units: dict[str, UnitRecord], manifest: Manifest) -> dict[str, UnitRecord]:

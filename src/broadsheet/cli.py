@@ -101,7 +101,7 @@ def _run_build(
             drafts=drafts,
             overrides=overrides,
             reporter=problem_printer(verbose, quiet, before=progress.close),
-            progress=progress,
+            progress=progress if progress.enabled else None,
         )
     finally:
         progress.close()

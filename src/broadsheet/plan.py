@@ -14,6 +14,7 @@ base_url, else relative to the file they are written in.
 
 from __future__ import annotations
 
+import functools
 import heapq
 import math
 from collections import Counter, defaultdict
@@ -190,6 +191,10 @@ class Page:
     data: Any = None
     format: str = "json"  #: how render.py writes a page without a template
     head: Head = field(default_factory=Head)
+    #: the digest of what the page is made from, when its planner knows it without reading the
+    #: page (build.plan_changed: its unit's inputs and its URL); else None, and the page's own
+    #: data is digested (workers.source_digest)
+    source: bytes | None = None
 
     @property
     def output(self) -> str:
@@ -823,11 +828,16 @@ def discovery_pages(pages: Sequence[tuple[str, date | None]], config: Config) ->
 class PlanUnit:
     """Pages made from the same inputs: one article's page; one entity's or author's pages and
     feed; or the pages that list the whole archive. An incremental build (build.py) plans a
-    unit again only when its `inputs` changed; None means it is always planned."""
+    unit again only when its `inputs()` changed; None means it is always planned. Both are
+    worked out when called, so that listing the units costs little."""
 
     key: str
-    inputs: bytes | None
+    inputs: Callable[[], bytes | None]
     pages: Callable[[], Iterator[Page]]
+
+
+def _always() -> None:
+    return None
 
 
 Fingerprint = Callable[[Any], bytes]
@@ -855,7 +865,10 @@ def plan_units(
 ) -> list[PlanUnit]:
     """The site's content pages as units, in page order (the sitemap's order). With
     `fingerprint` (a digest of plain data) each unit but the archive-wide ones carries the digest
-    of what its pages are made from; without, no digest is computed and every unit is planned."""
+    of what its pages are made from; without, no digest is computed and every unit is planned.
+
+    What a unit's inputs and pages need is worked out when they are asked for, unit by unit,
+    so that the first pages can be rendered while the rest are still being planned."""
     shared = _Shared(archive, config)
     digests: dict[str, bytes] = {}
 
@@ -866,15 +879,17 @@ def plan_units(
             digests[slug] = fingerprint(_article_inputs(item, archive))
         return digests[slug]
 
-    def inputs(value: Callable[[], Any]) -> bytes | None:
-        return fingerprint(value()) if fingerprint is not None else None
+    def inputs(value: Callable[[], Any]) -> Callable[[], bytes | None]:
+        if fingerprint is None:
+            return _always
+        return lambda: fingerprint(value())
 
-    units = [PlanUnit("home", None, lambda: home_pages(archive, config))]
+    units = [PlanUnit("home", _always, lambda: home_pages(archive, config))]
     for item in archive.articles:
         units.append(
             PlanUnit(
                 f"article:{item.article.slug}",
-                of_article(item) if fingerprint else None,
+                (lambda item=item: of_article(item)) if fingerprint else _always,
                 lambda item=item: iter([article_page(item, archive, config)]),
             )
         )
@@ -882,18 +897,21 @@ def plan_units(
         articles = shared.mentioned_in.get(key)
         if not articles:
             continue
-        related = shared.related(key, config.related_limit)
+        # asked for by both the inputs and the pages: worked out once
+        related = functools.cache(
+            lambda key=key: shared.related(key, config.related_limit)  # type: ignore[misc]
+        )
         units.append(
             PlanUnit(
                 f"entity:{key}",
                 inputs(
                     lambda key=key, articles=articles, related=related: (
                         archive.entities[key],
-                        related,
+                        related(),
                         tuple(of_article(it) for it in articles),
                     )
                 ),
-                lambda key=key, related=related: one_entity_pages(shared, key, related),
+                lambda key=key, related=related: one_entity_pages(shared, key, related()),
             )
         )
     for slug in sorted(shared.by_author):
@@ -918,7 +936,7 @@ def plan_units(
         yield search_page(config)
         yield not_found_page(config)
 
-    units.append(PlanUnit("lists", None, lists))
+    units.append(PlanUnit("lists", _always, lists))
     return units
 
 

@@ -215,7 +215,10 @@ PageJob = tuple[PageTarget, Page, Entry | None, Entry | None]
 
 def source_digest(page: Page, settings: bytes) -> bytes:
     """What a page's file is made from: equal digests give equal bytes (render.py is
-    deterministic under equal settings)."""
+    deterministic under equal settings). A page whose planner knew it carries it (its
+    `source`, made under these settings)."""
+    if page.source is not None:
+        return page.source
     return digest(settings + object_digest(page))
 
 
