@@ -465,6 +465,17 @@ def _build_parsed(
             state.trees, state.summary = trees, {}
             save_state(work, state)
 
+    render_pool = pool
+
+    def release_pool() -> None:
+        """Let the workers go once every page is rendered, before the site is swapped in and
+        the state saved, so that their memory and the main process's peak do not add up. A
+        second attempt (StaleSite) renders in this process."""
+        nonlocal render_pool
+        if render_pool is not None:
+            render_pool.shutdown()
+            render_pool = None
+
     def plan_render_publish(
         trees: dict[TreeId, Manifest], units_before: dict[str, UnitRecord]
     ) -> Published:
@@ -493,7 +504,9 @@ def _build_parsed(
                 bi.progress,
             )
             target = PageTarget(project, config, settings, tree, output)
-            return place_pages(pages, target, reusable, have, reused, pool, workers)
+            return place_pages(
+                pages, target, reusable, have, reused, render_pool, workers, release_pool
+            )
 
         return publish(
             place_files,
@@ -622,10 +635,12 @@ def place_pages(
     reused: list[Placed],
     pool: Executor | None = None,
     workers: int = 1,
+    rendered: Callable[[], None] | None = None,
 ) -> Iterator[Placed]:
     """Every page rendered (unless its published file was made from equal data) and put in
     `target.tree` (workers.render_and_place, on the pool if any), with whatever `reused`
-    collects while `pages` is consumed, then the theme's static files."""
+    collects while `pages` is consumed, then the theme's static files. `rendered()` is called
+    once the last page is rendered."""
     jobs = ((target, page, reusable.get(page.output), have.get(page.output)) for page in pages)
     if pool is None:
         env = make_environment(target.project, target.config)
@@ -636,6 +651,8 @@ def place_pages(
         yield item
         yield from reused
         reused.clear()
+    if rendered is not None:
+        rendered()
     yield from reused
     reused.clear()
     for rel, path in static_files(target.project).items():

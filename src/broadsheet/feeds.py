@@ -141,8 +141,8 @@ class _MadeOnceEntry(FeedgenEntry):
 
 
 #: Entries kept per process: an article is an entry in the feed of every entity it names, all
-#: at one depth (so equal); at 10,000 articles the render workers stay under ~280 MB.
-ENTRY_CACHE_SIZE = 16384
+#: at one depth (so equal). More kept would hit more often, but each costs ~6 KB per worker.
+ENTRY_CACHE_SIZE = 2048
 
 
 @functools.lru_cache(maxsize=ENTRY_CACHE_SIZE)

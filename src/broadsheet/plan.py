@@ -517,6 +517,14 @@ class _Shared:
         self._cards: dict[str, ArticleCard] = {}
         self._first: dict[str, dict[str, LinkedMention]] = {}
 
+    def forget(self) -> None:
+        """Drop what was kept for the entity and author pages (asked again, it is recomputed):
+        the archive-wide lists, planned last, do not need it."""
+        self._quotes.clear()
+        self._quotes_by.clear()
+        self._cards.clear()
+        self._first.clear()
+
     def quotes(self, item: ResolvedArticle) -> list[Quote]:
         """The quotes in the article attributed to the people it names (see quotes.py)."""
         slug = item.article.slug
@@ -930,6 +938,8 @@ def plan_units(
         )
 
     def lists() -> Iterator[Page]:
+        shared.forget()
+        digests.clear()
         yield from index_pages(archive)
         yield from archive_pages(archive, config)
         yield from api_pages(archive, config)
