@@ -142,7 +142,7 @@ class _MadeOnceEntry(FeedgenEntry):
 
 #: Entries kept per process: an article is an entry in the feed of every entity it names, all
 #: at one depth (so equal). More kept would hit more often, but each costs ~6 KB per worker.
-ENTRY_CACHE_SIZE = 2048
+ENTRY_CACHE_SIZE = 1024
 
 
 @functools.lru_cache(maxsize=ENTRY_CACHE_SIZE)

@@ -44,7 +44,7 @@ KIND_ORDER = (EntityKind.PERSON, EntityKind.ORGANIZATION, EntityKind.PLACE)
 DECLARED_WEIGHT = 1000
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # slots: an archive holds one per entity per article
 class ArticleEntity:
     """An entity as one article names it: the article-level truth ingest writes back."""
 
@@ -298,6 +298,7 @@ def mentions_by_name(
     )
     starts = sentence_starts(text)
     sentences: dict[int, tuple[int, int]] = {}  # sentence index → bounds; mentions share them
+    surfaces: dict[str, str] = {}
     resume = 0
     for start, _, form, end in spans:
         if start < resume:
@@ -308,7 +309,9 @@ def mentions_by_name(
         if i not in sentences:
             sentences[i] = sentence_bounds(text, starts, i)
         s0, s1 = sentences[i]
-        found[keys[name]].append(Mention(start, end, text[start:end], name, kind, s0, s1))
+        # one string per surface text: an article names a person by surname again and again
+        surface = surfaces.setdefault(text[start:end], text[start:end])
+        found[keys[name]].append(Mention(start, end, surface, name, kind, s0, s1))
     return found
 
 
