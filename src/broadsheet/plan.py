@@ -14,7 +14,6 @@ base_url, else relative to the file they are written in.
 
 from __future__ import annotations
 
-import functools
 import heapq
 import math
 from collections import Counter, defaultdict
@@ -516,6 +515,8 @@ class _Shared:
         self._quotes_by: dict[str, dict[str, tuple[Quote, ...]]] = {}  # slug → speaker → quotes
         self._cards: dict[str, ArticleCard] = {}
         self._first: dict[str, dict[str, LinkedMention]] = {}
+        #: (entity key, limit) → related(): asked for by an entity's inputs and by its pages
+        self._related: dict[tuple[str, int], list[Ref]] = {}
 
     def forget(self) -> None:
         """Drop what was kept for the entity and author pages (asked again, it is recomputed):
@@ -524,6 +525,7 @@ class _Shared:
         self._quotes_by.clear()
         self._cards.clear()
         self._first.clear()
+        self._related.clear()
 
     def quotes(self, item: ResolvedArticle) -> list[Quote]:
         """The quotes in the article attributed to the people it names (see quotes.py)."""
@@ -571,6 +573,11 @@ class _Shared:
     def related(self, key: str, limit: int) -> list[Ref]:
         """The entities most often named alongside `key`, with how often: by count, then by
         mentions across the archive, then by name."""
+        if (key, limit) not in self._related:
+            self._related[key, limit] = self._most_named_with(key, limit)
+        return self._related[key, limit]
+
+    def _most_named_with(self, key: str, limit: int) -> list[Ref]:
         entities, rank = self.archive.entities, self.rank
         counts = self.together(key)
         chosen = list(counts.items())
@@ -589,7 +596,7 @@ class _Shared:
         ]
 
 
-def one_entity_pages(shared: _Shared, key: str, related: list[Ref] | None = None) -> Iterator[Page]:
+def one_entity_pages(shared: _Shared, key: str) -> Iterator[Page]:
     """One entity's pages (paginated) and feed: every article naming it, newest first, with the
     sentence of its first mention and the quotes attributed to it; the entities most often named
     alongside it; a chart of its mentions over time."""
@@ -603,8 +610,7 @@ def one_entity_pages(shared: _Shared, key: str, related: list[Ref] | None = None
         )
         for it in articles
     ]
-    if related is None:
-        related = shared.related(key, shared.config.related_limit)
+    related = shared.related(key, shared.config.related_limit)
     yield from _subject_pages(
         shared, entity, entity.kind.value, entity_url(entity), articles, items, related
     )
@@ -905,21 +911,17 @@ def plan_units(
         articles = shared.mentioned_in.get(key)
         if not articles:
             continue
-        # asked for by both the inputs and the pages: worked out once
-        related = functools.cache(
-            lambda key=key: shared.related(key, config.related_limit)  # type: ignore[misc]
-        )
         units.append(
             PlanUnit(
                 f"entity:{key}",
                 inputs(
-                    lambda key=key, articles=articles, related=related: (
+                    lambda key=key, articles=articles: (
                         archive.entities[key],
-                        related(),
+                        shared.related(key, config.related_limit),
                         tuple(of_article(it) for it in articles),
                     )
                 ),
-                lambda key=key, related=related: one_entity_pages(shared, key, related()),
+                lambda key=key: one_entity_pages(shared, key),
             )
         )
     for slug in sorted(shared.by_author):

@@ -310,7 +310,8 @@ def mentions_by_name(
             sentences[i] = sentence_bounds(text, starts, i)
         s0, s1 = sentences[i]
         # one string per surface text: an article names a person by surname again and again
-        surface = surfaces.setdefault(text[start:end], text[start:end])
+        surface = text[start:end]
+        surface = surfaces.setdefault(surface, surface)
         found[keys[name]].append(Mention(start, end, surface, name, kind, s0, s1))
     return found
 
