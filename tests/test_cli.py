@@ -17,6 +17,7 @@ from broadsheet.cli import main
 from broadsheet.config import Config
 from broadsheet.model import Problem
 from broadsheet.report import ProgressDisplay, grouped, problem_kind
+from paths import write_files
 
 NO_NLP = "extract_entities: false\n"
 
@@ -135,6 +136,41 @@ def test_build_reports_render_progress(project: Path):
     assert calls[0] == ("render", 0, total)
     assert calls[-1] == ("render", total, total)
     assert [done for _, done, _ in calls] == list(range(total + 1))
+
+
+def test_pages_render_while_the_rest_are_still_being_planned(tmp_path: Path, monkeypatch):
+    # The plan is not listed in full before the first page goes to be rendered: that held
+    # every page in memory and left the workers idle while the whole site was planned.
+    import dataclasses
+
+    import broadsheet.build as build_module
+
+    events: list[str] = []
+    render, plan_units = build_module.render_and_place, build_module.plan_units
+
+    def recording_render(*args, **kwargs):
+        events.append("render")
+        return render(*args, **kwargs)
+
+    def recording_plan(*args, **kwargs):
+        def planned(unit):
+            def pages():
+                events.append("plan")
+                yield from unit.pages()
+
+            return dataclasses.replace(unit, pages=pages)
+
+        return [planned(unit) for unit in plan_units(*args, **kwargs)]
+
+    monkeypatch.setattr(build_module, "render_and_place", recording_render)
+    monkeypatch.setattr(build_module, "plan_units", recording_plan)
+    articles = {
+        f"content/story-{n}.md": f"---\nheadline: Story {n}\ndate: 2024-01-{n % 28 + 1:02d}\n"
+        f"people: []\norganizations: []\nplaces: []\n---\nText of story {n}.\n"
+        for n in range(80)  # pages enough for several chunks of CHUNK
+    }
+    build(write_files(tmp_path, articles), workers=1, progress=lambda *call: None)
+    assert "plan" in events[events.index("render") :]  # units planned after the first render
 
 
 def test_extraction_reports_progress_in_chunks(tmp_path: Path, monkeypatch):

@@ -405,3 +405,13 @@ def _parsed_entries(result):
         ParsedFile((1, 2, 3), "hash", item.article, (), (b"digest", item.entities))
         for item in result.inputs
     ]
+
+
+def test_a_page_that_carries_its_source_digest_is_not_digested_again():
+    # Pages of a unit with inputs carry their source digest (build.plan_changed); a worker uses
+    # it as it is, without pickling the page (this one cannot be pickled at all).
+    from broadsheet.plan import Page
+    from broadsheet.workers import source_digest
+
+    page = Page("a/", "article", "A", data=lambda: None, source=b"known")
+    assert source_digest(page, b"settings") == b"known"
