@@ -142,6 +142,61 @@ def test_search_finds_articles_by_name_and_filters_by_person(page, site_url):
     assert page.errors == [] and page.outside == []
 
 
+def test_search_filters_are_complete_when_results_beat_them(page, site_url, sample_site):
+    """A reader who searches before every filter chunk has arrived still gets every filter.
+
+    Pagefind UI 1.5 builds its filter panel from the first search result that has any filters,
+    and a search that lands while one chunk is still loading has only the others; without the
+    search page's refresh the panel stays short until the next search. One chunk is held back
+    until the reader has results and has ticked a filter from the short panel, which is the order
+    a slow network (or a busy machine) can give.
+    """
+    chunks = len(list((sample_site / "pagefind" / "filter").iterdir()))
+    held, loaded = [], []
+
+    def hold_first_chunk(route):
+        if held:
+            route.continue_()
+        else:
+            held.append(route)
+
+    page.route("**/pagefind/filter/*", hold_first_chunk)
+    page.on("requestfinished", lambda r: "/pagefind/filter/" in r.url and loaded.append(r.url))
+    visit(page, site_url, "search/")
+    for _ in range(600):  # the search page loads the filters as it opens: all but one arrive
+        if len(loaded) == chunks - 1:
+            break
+        page.wait_for_timeout(50)
+    assert len(held) == 1 and len(loaded) == chunks - 1
+    page.locator(".pagefind-ui__search-input").fill("Kosachev")
+    page.locator(".pagefind-ui__result-link").first.wait_for(timeout=30_000)
+    block = page.locator(".pagefind-ui__filter-block").first
+    block.wait_for(timeout=30_000)
+    assert page.locator(".pagefind-ui__filter-block").count() == chunks - 1  # the short panel
+    if not block.evaluate("d => d.open"):
+        block.locator("summary").click()
+    block.locator(".pagefind-ui__filter-label").first.click()
+    ticked = block.locator(".pagefind-ui__filter-checkbox").first
+    assert ticked.is_checked()
+    name, value = ticked.get_attribute("name"), ticked.evaluate("c => c.value")
+
+    held[0].continue_()
+    page.wait_for_function(
+        "document.querySelectorAll('.pagefind-ui__filter-name').length >= 5", timeout=30_000
+    )
+    filters = page.locator(".pagefind-ui__filter-name").all_inner_texts()
+    assert {"person", "organization", "place", "author", "year"} <= {
+        f.strip().lower() for f in filters
+    }
+    still_ticked = page.evaluate(
+        "([n, v]) => [...document.querySelectorAll('.pagefind-ui__filter-checkbox:checked')]"
+        ".some(c => c.name === n && c.value === v)",
+        [name, value],
+    )
+    assert still_ticked, (name, value)
+    assert page.errors == [] and page.outside == []
+
+
 @pytest.mark.parametrize("path", ["articles/rand-paul-moscow/", "people/elena-marsh/", "archive/"])
 def test_no_layout_shift(page, site_url, path):
     visit(page, site_url, path)
