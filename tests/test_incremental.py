@@ -365,6 +365,37 @@ def test_pages_rendered_on_workers_are_not_rendered_again_in_one_process(
     assert len(rendered) < 20, rendered  # that article and the pages quoting it, not ~200
 
 
+def test_an_edit_plans_only_the_listing_pages_that_show_the_article(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    # Each page of the home page and of the archive's years and months is planned from the
+    # articles it shows: an edit plans again the page listing the article, not the whole list
+    # (whose pages would then be digested to find them unchanged).
+    import broadsheet.build
+
+    site_yaml = "title: Incremental\nsearch: false\nper_page: 2\n"
+    project = _project(tmp_path, random.Random(8), 30, site_yaml=site_yaml)
+    build(project, workers=1)
+    planned: list[str] = []
+    plan_changed = broadsheet.build.plan_changed
+
+    def counting(*args, **kwargs):  # type: ignore[no-untyped-def]
+        for page in plan_changed(*args, **kwargs):
+            planned.append(page.url)
+            yield page
+
+    monkeypatch.setattr(broadsheet.build, "plan_changed", counting)
+    target = project / "content" / "story-7.md"
+    target.write_text(target.read_text() + "\nAn added closing line.\n")
+    build(project, workers=1)
+    home = [u for u in planned if u == "" or u.startswith("page/")]
+    archive = [u for u in planned if u.startswith("archive/")]
+    assert len(home) == 1, planned  # of 15 home pages
+    assert "story-7/" in (project / "site" / home[0] / "index.html").read_text()
+    # the year page and the month page that list it; not /archive/ (the counts are the same)
+    assert len(archive) == 2 and "archive/" not in archive, archive
+
+
 def test_a_value_digests_alike_after_a_trip_through_pickle() -> None:
     import pickle
 

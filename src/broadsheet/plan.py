@@ -20,6 +20,8 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import cached_property
+from itertools import chain
 from typing import Any
 
 from broadsheet import discovery, structured
@@ -224,16 +226,68 @@ def _listing(
     chunks = _paginate(items, per_page)
     urls = tuple(paged_url(url, n) for n in range(1, len(chunks) + 1))
     for n, chunk in enumerate(chunks, 1):
-        pager = Pager(n, len(chunks), urls)
-        page_title = title if n == 1 else f"{title} (page {n})"
-        yield Page(
-            urls[n - 1],
-            kind,
-            page_title,
-            template,
-            {"items": chunk, "pager": pager, "total": len(items), **context},
-            head=head or Head(),
-        )
+        yield _listing_page(kind, title, template, chunk, n, urls, len(items), head, context)
+
+
+def _listing_page(
+    kind: str,
+    title: str,
+    template: str,
+    chunk: Sequence[Any],
+    number: int,
+    urls: tuple[str, ...],
+    total: int,
+    head: Head | None,
+    context: dict[str, Any],
+) -> Page:
+    """Page `number` of a paginated list whose pages are at `urls`."""
+    return Page(
+        urls[number - 1],
+        kind,
+        title if number == 1 else f"{title} (page {number})",
+        template,
+        {"items": chunk, "pager": Pager(number, len(urls), urls), "total": total, **context},
+        head=head or Head(),
+    )
+
+
+@dataclass(frozen=True)
+class ArticleListing:
+    """A paginated list of articles as cards: the home page, an archive year or month. Each of
+    its pages is a plan unit of its own (plan_units), made from the articles it shows, so after
+    an edit only the page listing the article is planned again, not the whole list."""
+
+    key: str  #: page n is plan unit "<key>:<n>"
+    url: str
+    kind: str
+    title: str
+    items: Sequence[ResolvedArticle]
+    per_page: int
+    head: Head | None = None
+    #: more template data, plain values (part of every page's inputs)
+    context: dict[str, Any] = field(default_factory=dict)
+
+    @cached_property
+    def chunks(self) -> list[Sequence[ResolvedArticle]]:
+        """The articles of each page."""
+        return _paginate(self.items, self.per_page)
+
+    def inputs(self, number: int, of_article: Callable[[ResolvedArticle], bytes]) -> Any:
+        """What page `number` is made from (with the settings): its place in the list, the
+        list's length, and the articles it shows."""
+        chunk = self.chunks[number - 1]
+        return (
+            self.url, self.title, number, len(self.chunks), len(self.items), self.context,
+            tuple(map(of_article, chunk)),
+        )  # fmt: skip
+
+    def page(self, number: int, archive: Archive) -> Page:
+        urls = tuple(paged_url(self.url, n) for n in range(1, len(self.chunks) + 1))
+        cards = [_card(it, archive) for it in self.chunks[number - 1]]
+        return _listing_page(
+            self.kind, self.title, "list.html", cards, number, urls, len(self.items),
+            self.head, self.context,
+        )  # fmt: skip
 
 
 # ---------------------------------------------------------------- links for machines
@@ -416,9 +470,6 @@ def _feed(
 ) -> Page:
     """The Atom feed of a page: its newest dated articles (undated ones have no place in it)."""
     url = feed_url(page_url)
-    # Only the newest `feed_entries` become entries (the order newest_first gives them).
-    dated = [(when, it) for it in items if (when := entries.time(it))]
-    dated.sort(key=lambda pair: pair[0], reverse=True)
     feed = Feed(
         id=_feed_id(config, url),
         title=title,
@@ -428,11 +479,21 @@ def _feed(
         language=config.language,
         subtitle=subtitle,
         entries=newest_first(
-            [entries.entry(it, url) for _, it in dated[: config.feed_entries]],
+            [entries.entry(it, url) for it in feed_items(entries, items, config.feed_entries)],
             config.feed_entries,
         ),
     )
     return Page(url, "feed", title, data=feed, format="atom")
+
+
+def feed_items(
+    entries: _FeedEntries, items: Sequence[ResolvedArticle], limit: int
+) -> list[ResolvedArticle]:
+    """The articles a feed holds: the newest `limit` dated ones (undated ones have no place in
+    a feed), newest first."""
+    dated = [(when, it) for it in items if (when := entries.time(it))]
+    dated.sort(key=lambda pair: pair[0], reverse=True)
+    return [it for _, it in dated[:limit]]
 
 
 def _timeline(items: Sequence[ResolvedArticle], lead: str, max_months: int) -> Timeline | None:
@@ -517,6 +578,8 @@ class _Shared:
         self._first: dict[str, dict[str, LinkedMention]] = {}
         #: (entity key, limit) → related(): asked for by an entity's inputs and by its pages
         self._related: dict[tuple[str, int], list[Ref]] = {}
+        #: entity key → the first RELATED_SCAN entities of each article naming it among them
+        self._scanned: dict[str, list[tuple[str, ...]]] = defaultdict(list)
 
     def forget(self) -> None:
         """Drop what was kept for the entity and author pages (asked again, it is recomputed):
@@ -526,6 +589,7 @@ class _Shared:
         self._cards.clear()
         self._first.clear()
         self._related.clear()
+        self._scanned.clear()
 
     def quotes(self, item: ResolvedArticle) -> list[Quote]:
         """The quotes in the article attributed to the people it names (see quotes.py)."""
@@ -562,11 +626,14 @@ class _Shared:
     def together(self, key: str) -> Counter[str]:
         """Entity → how many articles name it together with `key` (only the first RELATED_SCAN
         entities of an article count, `key` among them)."""
-        counts: Counter[str] = Counter()
-        for item in self.mentioned_in.get(key, ()):
-            named = item.entities[:RELATED_SCAN]
-            if key in named:
-                counts.update(named)
+        if not self._scanned:
+            # Each article's first RELATED_SCAN entities, listed under each of them, in one
+            # pass: counting is then one C call per entity, not one per article.
+            for item in self.archive.articles:
+                named = item.entities[:RELATED_SCAN]
+                for k in dict.fromkeys(named):
+                    self._scanned[k].append(named)
+        counts = Counter(chain.from_iterable(self._scanned.get(key, ())))
         del counts[key]
         return counts
 
@@ -670,16 +737,21 @@ def index_pages(archive: Archive) -> Iterator[Page]:
     yield index_page("authors", refs)
 
 
-def archive_pages(archive: Archive, config: Config) -> Iterator[Page]:
-    """/archive/ (years and months with counts), /archive/YYYY/, /archive/YYYY/MM/."""
+def _by_month(archive: Archive) -> dict[tuple[int, int], list[ResolvedArticle]]:
     by_month: dict[tuple[int, int], list[ResolvedArticle]] = defaultdict(list)
     for item in archive.articles:
         if item.article.date:
             by_month[(item.article.date.year, item.article.date.month)].append(item)
+    return by_month
+
+
+def archive_overview(archive: Archive) -> list[dict[str, Any]]:
+    """Each year with articles, newest first: its URL, count and months (name, count, URL)."""
+    by_month = _by_month(archive)
     years: dict[int, list[tuple[int, int, str]]] = defaultdict(list)
     for y, m in sorted(by_month, reverse=True):
         years[y].append((m, len(by_month[(y, m)]), archive_url(y, m)))
-    overview = [
+    return [
         {
             "year": y,
             "url": archive_url(y),
@@ -688,8 +760,12 @@ def archive_pages(archive: Archive, config: Config) -> Iterator[Page]:
         }
         for y, ms in years.items()
     ]
+
+
+def archive_index_page(archive: Archive, overview: list[dict[str, Any]]) -> Page:
+    """/archive/: years and months with counts, a chart, and the undated articles."""
     undated = [_card(it, archive) for it in archive.articles if not it.article.date]
-    yield Page(
+    return Page(
         archive_url(),
         "archive",
         "Archive",
@@ -700,33 +776,24 @@ def archive_pages(archive: Archive, config: Config) -> Iterator[Page]:
             "timeline": _timeline(archive.articles, "", ARCHIVE_MAX_MONTHS),
         },
     )
-    for year in years:
-        items = [
-            _card(it, archive)
-            for it in archive.articles
-            if it.article.date and it.article.date.year == year
-        ]
-        months = next(y["months"] for y in overview if y["year"] == year)
-        yield from _listing(
-            archive_url(year),
-            "archive",
-            str(year),
-            "list.html",
-            items,
-            config.per_page,
-            months=months,
-        )
-    for (y, m), month_items in sorted(by_month.items(), reverse=True):
-        items = [_card(it, archive) for it in month_items]
-        yield from _listing(
-            archive_url(y, m),
-            "archive",
-            f"{MONTH_NAMES[m - 1]} {y}",
-            "list.html",
-            items,
-            config.per_page,
-            months=[],
-        )
+
+
+def archive_listings(
+    archive: Archive, config: Config, overview: list[dict[str, Any]]
+) -> Iterator[ArticleListing]:
+    """/archive/YYYY/ and /archive/YYYY/MM/, paginated."""
+    for year in overview:
+        y = year["year"]
+        items = [it for it in archive.articles if it.article.date and it.article.date.year == y]
+        yield ArticleListing(
+            f"archive:{y}", archive_url(y), "archive", str(y), items, config.per_page,
+            context={"months": year["months"]},
+        )  # fmt: skip
+    for (y, m), month_items in sorted(_by_month(archive).items(), reverse=True):
+        yield ArticleListing(
+            f"archive:{y}-{m:02d}", archive_url(y, m), "archive", f"{MONTH_NAMES[m - 1]} {y}",
+            month_items, config.per_page, context={"months": []},
+        )  # fmt: skip
 
 
 def api_pages(archive: Archive, config: Config) -> Iterator[Page]:
@@ -771,21 +838,23 @@ def api_pages(archive: Archive, config: Config) -> Iterator[Page]:
         yield Page(f"api/{kind.plural}.json", "api", SECTION_TITLES[kind.plural], data=rows)
 
 
-def home_pages(archive: Archive, config: Config) -> Iterator[Page]:
-    """The latest articles (paginated) and the site's Atom feed."""
-    cards = [_card(it, archive) for it in archive.articles]
+def home_listing(archive: Archive, config: Config) -> ArticleListing:
+    """The latest articles, paginated."""
     ld = structured.website(
         name=config.title,
         url=link_from(config, "", ""),
         description=config.description,
         language=config.language,
     )
-    head = Head(structured=(ld,))
-    yield from _listing(
-        "", "home", config.title, "list.html", cards, config.per_page, head, months=[]
-    )
-    entries = _FeedEntries(archive, config)
-    yield _feed(config, entries, "", config.title, config.description, archive.articles)
+    return ArticleListing(
+        "home", "", "home", config.title, archive.articles, config.per_page,
+        Head(structured=(ld,)), {"months": []},
+    )  # fmt: skip
+
+
+def home_feed(archive: Archive, config: Config, entries: _FeedEntries) -> Page:
+    """The site's Atom feed."""
+    return _feed(config, entries, "", config.title, config.description, archive.articles)
 
 
 SEARCH_URL = "search/"
@@ -857,9 +926,15 @@ def _always() -> None:
 Fingerprint = Callable[[Any], bytes]
 
 
-def _article_inputs(item: ResolvedArticle, archive: Archive) -> tuple[Any, ...]:
+def _article_inputs(
+    item: ResolvedArticle,
+    entity_digest: Callable[[str], bytes],
+    author_digest: Callable[[str], bytes],
+) -> tuple[Any, ...]:
     """Everything any page shows of one article. The Article itself is fixed by its file's
-    content and path and its slug (under build settings an incremental build checks apart)."""
+    content and path and its slug (under build settings an incremental build checks apart).
+    The entities and authors it names count by their digests, each made once per build (an
+    entity is named in hundreds of articles)."""
     a = item.article
     keys = dict.fromkeys((*item.entities, *(m.entity for m in item.mentions)))
     return (
@@ -869,8 +944,8 @@ def _article_inputs(item: ResolvedArticle, archive: Archive) -> tuple[Any, ...]:
         tuple(map(tuple, item.mentions)),  # plain tuples pickle several times faster
         item.entities,
         item.authors,
-        tuple(archive.entities[k] for k in keys),
-        tuple(archive.authors[s] for s in item.authors),
+        tuple(map(entity_digest, keys)),
+        tuple(map(author_digest, item.authors)),
     )
 
 
@@ -885,12 +960,26 @@ def plan_units(
     so that the first pages can be rendered while the rest are still being planned."""
     shared = _Shared(archive, config)
     digests: dict[str, bytes] = {}
+    entity_digests: dict[str, bytes] = {}
+    author_digests: dict[str, bytes] = {}
+
+    def of_entity(key: str) -> bytes:
+        assert fingerprint is not None
+        if key not in entity_digests:
+            entity_digests[key] = fingerprint(archive.entities[key])
+        return entity_digests[key]
+
+    def of_author(slug: str) -> bytes:
+        assert fingerprint is not None
+        if slug not in author_digests:
+            author_digests[slug] = fingerprint(archive.authors[slug])
+        return author_digests[slug]
 
     def of_article(item: ResolvedArticle) -> bytes:
         assert fingerprint is not None
         slug = item.article.slug
         if slug not in digests:
-            digests[slug] = fingerprint(_article_inputs(item, archive))
+            digests[slug] = fingerprint(_article_inputs(item, of_entity, of_author))
         return digests[slug]
 
     def inputs(value: Callable[[], Any]) -> Callable[[], bytes | None]:
@@ -898,7 +987,29 @@ def plan_units(
             return _always
         return lambda: fingerprint(value())
 
-    units = [PlanUnit("home", _always, lambda: home_pages(archive, config))]
+    def listing_units(listing: ArticleListing) -> Iterator[PlanUnit]:
+        for n in range(1, len(listing.chunks) + 1):
+            yield PlanUnit(
+                f"{listing.key}:{n}",
+                inputs(lambda n=n: listing.inputs(n, of_article)),
+                lambda n=n: iter([listing.page(n, archive)]),
+            )
+
+    units = list(listing_units(home_listing(archive, config)))
+    units.append(
+        PlanUnit(
+            "home:feed",
+            inputs(
+                lambda: tuple(
+                    map(
+                        of_article,
+                        feed_items(shared.feed_entries, archive.articles, config.feed_entries),
+                    )
+                )
+            ),
+            lambda: iter([home_feed(archive, config, shared.feed_entries)]),
+        )
+    )
     for item in archive.articles:
         units.append(
             PlanUnit(
@@ -939,16 +1050,37 @@ def plan_units(
             )
         )
 
-    def lists() -> Iterator[Page]:
-        shared.forget()
+    def indexes() -> Iterator[Page]:
+        shared.forget()  # the entity and author pages are planned: their caches can go
+        return index_pages(archive)
+
+    units.append(PlanUnit("indexes", _always, indexes))
+    overview = archive_overview(archive)
+    units.append(
+        PlanUnit(
+            "archive",
+            inputs(
+                lambda: (
+                    overview,
+                    tuple(of_article(it) for it in archive.articles if not it.article.date),
+                    _timeline(archive.articles, "", ARCHIVE_MAX_MONTHS),
+                )
+            ),
+            lambda: iter([archive_index_page(archive, overview)]),
+        )
+    )
+    for listing in archive_listings(archive, config, overview):
+        units.extend(listing_units(listing))
+
+    def rest() -> Iterator[Page]:
         digests.clear()
-        yield from index_pages(archive)
-        yield from archive_pages(archive, config)
+        entity_digests.clear()
+        author_digests.clear()
         yield from api_pages(archive, config)
         yield search_page(config)
         yield not_found_page(config)
 
-    units.append(PlanUnit("lists", _always, lists))
+    units.append(PlanUnit("rest", _always, rest))
     return units
 
 
