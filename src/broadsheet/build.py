@@ -10,6 +10,7 @@ import contextlib
 import functools
 import gc
 import hashlib
+import os
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
@@ -328,7 +329,10 @@ class _BuildInput:
 
 
 def _relative(path: Path, project: Path) -> str:
-    return path.relative_to(project).as_posix() if path.is_relative_to(project) else str(path)
+    text, inside = os.fspath(path), os.path.join(os.fspath(project), "")
+    if text.startswith(inside):  # the usual case, without pathlib's cost (once per file)
+        return text[len(inside) :].replace(os.sep, "/")
+    return path.relative_to(project).as_posix() if path.is_relative_to(project) else text
 
 
 def _state_dir(project: Path, output: Path) -> Path:

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -15,6 +14,7 @@ from broadsheet.model import Problem, Source, SourceError
 
 MARKDOWN_SUFFIXES = (".md", ".markdown")
 TEXT_SUFFIXES = (".txt",)
+ARTICLE_SUFFIXES = MARKDOWN_SUFFIXES + TEXT_SUFFIXES
 
 
 @dataclass(frozen=True)
@@ -80,20 +80,25 @@ def read_source(file: Path, project: Path) -> tuple[Source, list[Problem]]:
     return Source(path=rel, format=fmt, text=text, content_hash=digest), problems  # type: ignore[arg-type]
 
 
-def _walk(content: Path) -> Iterator[tuple[Path, bool]]:
-    """(path, is a link) for every candidate file under content/, sorted, skipping hidden files
-    and folders. Links to folders are listed, never followed; discover reports them."""
-    found: list[tuple[Path, bool]] = []
-    for folder, dirs, files in os.walk(content):
-        base = Path(folder)
+def _walk(content: Path) -> list[tuple[str, bool]]:
+    """(path relative to content/, "/"-separated; is a link) for every candidate file under
+    content/, in path order, skipping hidden files and folders. Links to folders are listed,
+    never followed; discover reports them. Strings, not Paths: an archive has 100,000 files and
+    every build lists them."""
+    found: list[tuple[str, bool]] = []
+    top = os.fspath(content)
+    for folder, dirs, files in os.walk(top):
+        below = os.path.relpath(folder, top)
+        prefix = "" if below == "." else below.replace(os.sep, "/") + "/"
         dirs[:] = [d for d in dirs if not d.startswith((".", "_"))]
         for name in dirs:
             if os.path.islink(os.path.join(folder, name)):
-                found.append((base / name, True))
+                found.append((prefix + name, True))
         for name in files:
-            if not name.startswith((".", "_")) and source_format(Path(name)) is not None:
-                found.append((base / name, os.path.islink(os.path.join(folder, name))))
-    return iter(sorted(found))
+            if not name.startswith((".", "_")) and name.lower().endswith(ARTICLE_SUFFIXES):
+                found.append((prefix + name, os.path.islink(os.path.join(folder, name))))
+    # the order of Paths: part by part
+    return sorted(found, key=lambda item: item[0].split("/"))
 
 
 def discover(project: Path, content_dir: str) -> tuple[list[Path], list[Problem]]:
@@ -114,9 +119,11 @@ def discover(project: Path, content_dir: str) -> tuple[list[Path], list[Problem]
             )
         )
         return files, problems
-    for path, is_link in _walk(content):
-        rel = (Path(content_dir) / path.relative_to(content)).as_posix()
-        if is_link and path.is_dir():
+    shown = Path(content_dir).as_posix()  # how problems name a file: content_dir/<below>
+    base = project / content_dir
+    for below, is_link in _walk(content):
+        rel = below if shown == "." else f"{shown}/{below}"
+        if is_link and (content / below).is_dir():
             problems.append(
                 Problem(
                     rel,
@@ -126,15 +133,15 @@ def discover(project: Path, content_dir: str) -> tuple[list[Path], list[Problem]
                 )
             )
             continue
-        if is_link and not path.resolve().is_relative_to(content):
+        if is_link and not (content / below).resolve().is_relative_to(content):
             problems.append(
                 Problem(
                     rel, "skipped: a link to a file outside the content folder", severity="warning"
                 )
             )
             continue
-        if path.suffix.lower() in TEXT_SUFFIXES and any(
-            path.with_suffix(s).exists() for s in MARKDOWN_SUFFIXES
+        if below.lower().endswith(TEXT_SUFFIXES) and any(
+            (content / below).with_suffix(s).exists() for s in MARKDOWN_SUFFIXES
         ):
             problems.append(
                 Problem(
@@ -145,7 +152,7 @@ def discover(project: Path, content_dir: str) -> tuple[list[Path], list[Problem]
                 )
             )
             continue
-        files.append(project / content_dir / path.relative_to(content))
+        files.append(base / below)
     return files, problems
 
 

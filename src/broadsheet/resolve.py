@@ -478,7 +478,7 @@ def resolve_archive(
 ) -> tuple[Archive, list[Problem]]:
     problems: list[Problem] = []
     # name → name_key, each name keyed once (an archive names the same entities again and again)
-    keys = {ent.name: name_key(ent.name) for item in inputs for ent in item.entities}
+    keys = {name: name_key(name) for name in {ent.name for item in inputs for ent in item.entities}}
     tallies: dict[str, _Tally] = {}
     for item in inputs:
         for ent in item.entities:

@@ -205,3 +205,15 @@ def test_output_dir_that_is_a_file_is_refused(make_project):
     with pytest.raises(OutputError, match="is a file"):
         build(project)
     assert (project / "site").read_text() == "not a folder"
+
+
+def test_files_are_found_in_path_order_with_their_content_relative_names(tmp_path: Path):
+    # Discovery works on strings; its order is still the Paths' (part by part, where "a/b.md"
+    # comes before "a-b/c.md"), and problems name files under the content folder as given.
+    from broadsheet.load import discover
+
+    names = ["a-b/c.md", "a/b.md", "a/b.txt", "B.md", "a/.hidden.md", "_drafts/x.md", "a/n.yaml"]
+    project = write_files(tmp_path / "p", {f"content/{n}": "text\n" for n in names})
+    files, problems = discover(project, "./content/")
+    assert files == sorted(project / "content" / n for n in ("a-b/c.md", "a/b.md", "B.md"))
+    assert [(p.path, p.severity) for p in problems] == [("content/a/b.txt", "info")]
