@@ -99,8 +99,9 @@ class BuildResult:
     bytes: int
     problems: tuple[Problem, ...]
     seconds: float
-    #: the resolved archive and each article's entities (for `broadsheet check`)
+    #: the resolved archive
     archive: Archive | None = field(default=None, repr=False, compare=False)
+    #: each article's entities as found (for `broadsheet check`; only with keep_inputs)
     inputs: tuple[ArticleInput, ...] = field(default=(), repr=False, compare=False)
     #: nothing had changed since the last build, so nothing was done (archive is then None)
     unchanged: bool = False
@@ -243,6 +244,7 @@ def build(
     progress: Progress | None = None,
     workers: int | None = None,
     incremental: bool = True,
+    keep_inputs: bool = False,
 ) -> BuildResult:
     """Build the archive project at `project` into its output folder.
 
@@ -250,7 +252,8 @@ def build(
     rendered (for a progress bar). `workers`: processes for parsing and rendering (default: one
     per core for archives of PARALLEL_THRESHOLD articles or more; the output is the same).
     `incremental`: reuse what the last build of this output left (incremental.py); the output
-    is the same either way.
+    is the same either way. `keep_inputs`: return each article's entities as found
+    (BuildResult.inputs), which a build otherwise lets go of before planning the pages.
     """
     started = time.perf_counter()
     started_ns = time.time_ns()
@@ -307,8 +310,9 @@ def build(
         if pool is not None:
             stack.callback(pool.shutdown, cancel_futures=True)
         build_input = _BuildInput(
-            project, config, registry, output, by_path, stats, problems, drafts, nlp, progress
-        )
+            project, config, registry, output, by_path, stats, problems, drafts, nlp, progress,
+            keep_inputs,
+        )  # fmt: skip
         return _build_parsed(
             build_input, state, work, settings, code, pool, count, started, started_ns
         )
@@ -326,6 +330,7 @@ class _BuildInput:
     drafts: bool
     nlp: Any
     progress: Progress | None
+    keep_inputs: bool = False
 
 
 def _relative(path: Path, project: Path) -> str:
@@ -454,6 +459,13 @@ def _build_parsed(
     ]
     archive, found = resolve_archive(inputs, bi.registry)
     problems.add(*found)
+    if work is not None:
+        save_parsed(work, parsed_files, previous, parse_settings)
+    # The parse results (saved above: a cache, keyed by each file's content) and every
+    # article's found mentions can go now: the archive holds what the pages need. They are the
+    # largest part of what a build holds (~15 KB an article), and the peak is still to come.
+    kept_inputs = tuple(inputs) if bi.keep_inputs else ()
+    del parsed_files, previous, mentions, found_mentions, entities, inputs
 
     kinds: Counter[str] = Counter()
     reused: list[Placed] = []
@@ -537,7 +549,7 @@ def _build_parsed(
         tuple(problems.items),
         time.perf_counter() - started,
         archive,
-        tuple(inputs),
+        kept_inputs,
         written=published.written,
     )
     if work is not None:
@@ -553,7 +565,6 @@ def _build_parsed(
             "files": result.files,
             "bytes": result.bytes,
         }
-        save_parsed(work, parsed_files, previous, parse_settings)
         save_state(work, state)
     return result
 

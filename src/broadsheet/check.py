@@ -348,6 +348,7 @@ def run_check(
             nlp=nlp,
             progress=progress,
             incremental=False,  # a throwaway folder: nothing to keep for a next build
+            keep_inputs=True,
         )
         assert result.archive is not None
         source_of = {
