@@ -23,6 +23,7 @@ replaces the old name, so the other copy keeps what it had.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 from collections.abc import Callable, Iterable, Sequence
@@ -33,6 +34,7 @@ from broadsheet.incremental import Manifest, TreeId, digest, tree_id
 from broadsheet.write import (
     OutputError,
     WriteResult,
+    inside,
     prepare_output,
     remove_path,
     safe_join,
@@ -181,10 +183,11 @@ def place(
     if isinstance(payload, Reuse):
         if had is not None and had[1] == payload.digest:
             return rel, (source, payload.digest, payload.size), 0
-        target = safe_join(tree, rel)
-        target.parent.mkdir(parents=True, exist_ok=True)
+        # Strings, not Paths: the first build after a cold one links every file of the site.
+        target = os.path.join(tree, inside(rel))
+        os.makedirs(os.path.dirname(target), exist_ok=True)
         try:
-            _link_or_copy(safe_join(output, rel), target, replace=had is not None)
+            _link_or_copy(os.path.join(output, rel), target, replace=had is not None)
         except FileNotFoundError as exc:
             raise StaleSite(f"{rel} is missing from the published site") from exc
         return rel, (source, payload.digest, payload.size), 1
@@ -208,11 +211,12 @@ def _temporary(target: Path) -> Path:
     return target.with_name(f".{target.name}.broadsheet-new")
 
 
-def _link_or_copy(source: Path, target: Path, *, replace: bool) -> None:
+def _link_or_copy(source: str, target: str, *, replace: bool) -> None:
     """Make `target` the file `source` is: a hard link where the file system has them, else a
     copy. With `replace`, the old `target` is replaced, never written over."""
-    made = _temporary(target) if replace else target
-    made.unlink(missing_ok=True)
+    made = os.fspath(_temporary(Path(target))) if replace else target
+    with contextlib.suppress(FileNotFoundError):
+        os.unlink(made)
     try:
         os.link(source, made)
     except FileNotFoundError:

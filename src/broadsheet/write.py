@@ -54,12 +54,16 @@ def check_output_dir(output: Path, project: Path, content: Path) -> None:
         )
 
 
+def inside(rel: str) -> str:
+    """`rel`, a "/"-separated path, when it names a place inside a folder; else OutputError."""
+    if not rel or rel.startswith("/") or "\\" in rel or "\x00" in rel or ".." in rel.split("/"):
+        raise OutputError(f"refusing to write outside the output folder: {rel!r}")
+    return rel
+
+
 def safe_join(root: Path, rel: str) -> Path:
     """root/rel, refusing anything that would land outside root."""
-    pure = PurePosixPath(rel)
-    if pure.is_absolute() or ".." in pure.parts or not rel or "\\" in rel or "\x00" in rel:
-        raise OutputError(f"refusing to write outside the output folder: {rel!r}")
-    return root.joinpath(*pure.parts)
+    return root.joinpath(*PurePosixPath(inside(rel)).parts)
 
 
 def staging_dir(output: Path) -> Path:
