@@ -583,7 +583,7 @@ class _Shared:
 
     def forget(self) -> None:
         """Drop what was kept for the entity and author pages (asked again, it is recomputed):
-        the archive-wide lists, planned last, do not need it."""
+        the units planned after them do not need it."""
         self._quotes.clear()
         self._quotes_by.clear()
         self._cards.clear()
@@ -910,9 +910,11 @@ def discovery_pages(pages: Sequence[tuple[str, date | None]], config: Config) ->
 @dataclass(frozen=True)
 class PlanUnit:
     """Pages made from the same inputs: one article's page; one entity's or author's pages and
-    feed; or the pages that list the whole archive. An incremental build (build.py) plans a
-    unit again only when its `inputs()` changed; None means it is always planned. Both are
-    worked out when called, so that listing the units costs little."""
+    feed; one page of the home page or of an archive year or month (ArticleListing); the home
+    feed; /archive/; or the pages built from the whole archive (the A-Z indexes, site/api/, and
+    the search and 404 pages). An incremental build (build.py) plans a unit again only when its
+    `inputs()` changed; None means it is always planned. Both are worked out when called, so
+    that listing the units costs little."""
 
     key: str
     inputs: Callable[[], bytes | None]
@@ -953,7 +955,7 @@ def plan_units(
     archive: Archive, config: Config, fingerprint: Fingerprint | None = None
 ) -> list[PlanUnit]:
     """The site's content pages as units, in page order (the sitemap's order). With
-    `fingerprint` (a digest of plain data) each unit but the archive-wide ones carries the digest
+    `fingerprint` (a digest of plain data) each unit but the whole-archive ones carries the digest
     of what its pages are made from; without, no digest is computed and every unit is planned.
 
     What a unit's inputs and pages need is worked out when they are asked for, unit by unit,
