@@ -737,17 +737,20 @@ def index_pages(archive: Archive) -> Iterator[Page]:
     yield index_page("authors", refs)
 
 
-def _by_month(archive: Archive) -> dict[tuple[int, int], list[ResolvedArticle]]:
-    by_month: dict[tuple[int, int], list[ResolvedArticle]] = defaultdict(list)
+ByMonth = dict[tuple[int, int], list[ResolvedArticle]]
+
+
+def articles_by_month(archive: Archive) -> ByMonth:
+    """The dated articles by (year, month), newest first within each."""
+    by_month: ByMonth = defaultdict(list)
     for item in archive.articles:
         if item.article.date:
             by_month[(item.article.date.year, item.article.date.month)].append(item)
     return by_month
 
 
-def archive_overview(archive: Archive) -> list[dict[str, Any]]:
+def archive_overview(by_month: ByMonth) -> list[dict[str, Any]]:
     """Each year with articles, newest first: its URL, count and months (name, count, URL)."""
-    by_month = _by_month(archive)
     years: dict[int, list[tuple[int, int, str]]] = defaultdict(list)
     for y, m in sorted(by_month, reverse=True):
         years[y].append((m, len(by_month[(y, m)]), archive_url(y, m)))
@@ -779,7 +782,7 @@ def archive_index_page(archive: Archive, overview: list[dict[str, Any]]) -> Page
 
 
 def archive_listings(
-    archive: Archive, config: Config, overview: list[dict[str, Any]]
+    archive: Archive, config: Config, by_month: ByMonth, overview: list[dict[str, Any]]
 ) -> Iterator[ArticleListing]:
     """/archive/YYYY/ and /archive/YYYY/MM/, paginated."""
     for year in overview:
@@ -789,7 +792,7 @@ def archive_listings(
             f"archive:{y}", archive_url(y), "archive", str(y), items, config.per_page,
             context={"months": year["months"]},
         )  # fmt: skip
-    for (y, m), month_items in sorted(_by_month(archive).items(), reverse=True):
+    for (y, m), month_items in sorted(by_month.items(), reverse=True):
         yield ArticleListing(
             f"archive:{y}-{m:02d}", archive_url(y, m), "archive", f"{MONTH_NAMES[m - 1]} {y}",
             month_items, config.per_page, context={"months": []},
@@ -1057,7 +1060,8 @@ def plan_units(
         return index_pages(archive)
 
     units.append(PlanUnit("indexes", _always, indexes))
-    overview = archive_overview(archive)
+    by_month = articles_by_month(archive)
+    overview = archive_overview(by_month)
     units.append(
         PlanUnit(
             "archive",
@@ -1071,7 +1075,7 @@ def plan_units(
             lambda: iter([archive_index_page(archive, overview)]),
         )
     )
-    for listing in archive_listings(archive, config, overview):
+    for listing in archive_listings(archive, config, by_month, overview):
         units.extend(listing_units(listing))
 
     def rest() -> Iterator[Page]:
