@@ -216,12 +216,12 @@ def test_an_entry_in_several_feeds_is_built_once_and_written_alike():
     def feed(name: str, *entries: FeedEntry) -> Feed:
         return Feed(f"tag:site,2000:{name}", name, "./", "feed.xml", "Site", "en", "", entries)
 
-    feeds._feedgen_entry.cache_clear()
+    feeds.entry_xml.cache_clear()
     first, second = atom_bytes(feed("one", shared, other)), atom_bytes(feed("two", shared))
-    info = feeds._feedgen_entry.cache_info()
+    info = feeds.entry_xml.cache_info()
     assert (info.misses, info.hits) == (2, 1)
-    # the same bytes as when nothing was kept: an entry's element is copied, never moved
-    feeds._feedgen_entry.cache_clear()
+    # the same bytes as when nothing was kept
+    feeds.entry_xml.cache_clear()
     assert atom_bytes(feed("two", shared)) == second
     assert atom_bytes(feed("one", shared, other)) == first
     assert [e.title for e in feedparser.parse(second).entries] == ["A & B"]
