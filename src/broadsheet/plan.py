@@ -786,14 +786,17 @@ def archive_index_page(archive: Archive, overview: list[dict[str, Any]]) -> Page
 
 
 def archive_listings(
-    archive: Archive, config: Config, by_month: ByMonth, overview: list[dict[str, Any]]
+    config: Config, by_month: ByMonth, overview: list[dict[str, Any]]
 ) -> Iterator[ArticleListing]:
     """/archive/YYYY/ and /archive/YYYY/MM/, paginated."""
+    # a year's months newest first, each newest first: its articles in archive order
+    by_year: dict[int, list[ResolvedArticle]] = defaultdict(list)
+    for y, m in sorted(by_month, reverse=True):
+        by_year[y].extend(by_month[(y, m)])
     for year in overview:
         y = year["year"]
-        items = [it for it in archive.articles if it.article.date and it.article.date.year == y]
         yield ArticleListing(
-            f"archive:{y}", archive_url(y), "archive", str(y), items, config.per_page,
+            f"archive:{y}", archive_url(y), "archive", str(y), by_year[y], config.per_page,
             context={"months": year["months"]},
         )  # fmt: skip
     for (y, m), month_items in sorted(by_month.items(), reverse=True):
@@ -1079,7 +1082,7 @@ def plan_units(
             lambda: iter([archive_index_page(archive, overview)]),
         )
     )
-    for listing in archive_listings(archive, config, by_month, overview):
+    for listing in archive_listings(config, by_month, overview):
         units.extend(listing_units(listing))
 
     def rest() -> Iterator[Page]:
