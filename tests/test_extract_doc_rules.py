@@ -211,4 +211,4 @@ def test_front_matter_places_are_normalized_like_extracted_ones() -> None:
     )
     (entity,) = article_entities(article, text, [extracted], Registry())
     assert (entity.name, entity.kind, entity.declared) == ("United States", EntityKind.PLACE, True)
-    assert entity.mentions == (extracted,)
+    assert entity.mentions_in(text) == (extracted,)

@@ -416,7 +416,7 @@ def test_parse_results_load_as_saved_and_unreadable_shards_are_ignored(tmp_path:
 
     result = build(_project(tmp_path, random.Random(1), 5), incremental=False, keep_inputs=True)
     parsed = {f"content/{n}.md": entry for n, entry in enumerate(_parsed_entries(result))}
-    assert any(e.mentions for entry in parsed.values() for e in entry.entities[1])
+    assert any(e.mention_count for entry in parsed.values() for e in entry.entities[1])
     folder = tmp_path / "state"
     save_parsed(folder, parsed, {}, b"settings")
     assert gc.isenabled()  # the collector, paused while pickling, is back on

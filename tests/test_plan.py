@@ -88,7 +88,7 @@ def test_discovery_pages_split_the_sitemap_but_keep_its_address(monkeypatch):
 
 
 def test_related_entities_are_the_top_of_a_full_sort(tmp_path):
-    """The shortcut in _Shared.related picks what sorting every co-named entity would."""
+    """_Shared.related picks what counting and sorting every co-named entity would."""
     import random
     from collections import Counter
 
@@ -109,7 +109,9 @@ def test_related_entities_are_the_top_of_a_full_sort(tmp_path):
     shared = _Shared(archive, Config())
     prominence = Counter(m.entity for it in archive.articles for m in it.mentions)
     for key, entity in archive.entities.items():
-        together = shared.together(key)
+        together = Counter(
+            k for it in archive.articles if key in it.entities for k in it.entities if k != key
+        )
         naive = sorted(
             together.items(),
             key=lambda kv: (-kv[1], -prominence[kv[0]], archive.entities[kv[0]].name),

@@ -6,7 +6,7 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from broadsheet.model import Article, EntityKind, Mention
+from broadsheet.model import Article, EntityKind, LinkedMention, Mention
 from broadsheet.registry import Registry, parse_registry
 from broadsheet.resolve import (
     _ABBREVIATIONS,
@@ -63,14 +63,14 @@ def test_extracted_entities_in_first_mention_order():
             ("Cato Institute", "Cato Institute", ORG),
         ],
     )
-    assert [(e.name, e.kind, len(e.mentions)) for e in got] == [
+    assert [(e.name, e.kind, e.mention_count) for e in got] == [
         ("Rand Paul", P, 2),
         ("Moscow", L, 1),
         ("Cato Institute", ORG, 1),
     ]
 
 
-def test_article_entities_pickle_with_their_mentions_as_plain_tuples():
+def test_article_entities_pickle_with_their_mentions_packed():
     import pickle
 
     text = "Rand Paul went to Moscow. Paul met the Cato Institute."
@@ -81,8 +81,8 @@ def test_article_entities_pickle_with_their_mentions_as_plain_tuples():
     assert b"Mention" not in data  # no class reference, no per-mention reduce
     loaded = pickle.loads(data)
     assert loaded == got
-    assert all(type(m) is Mention for e in loaded for m in e.mentions)
-    assert [m.name for m in loaded[0].mentions] == ["Rand Paul", "Rand Paul"]
+    assert all(type(m) is Mention for e in loaded for m in e.mentions_in(text))
+    assert [m.name for m in loaded[0].mentions_in(text)] == ["Rand Paul", "Rand Paul"]
 
 
 def test_front_matter_list_is_complete_for_its_kind():
@@ -109,14 +109,16 @@ def test_front_matter_kind_beats_the_model_and_missing_names_are_found_in_text()
     by_name = {e.name: e for e in got}
     assert by_name["Phillip Huffines"].kind == P
     council = by_name["Federation Council"]
-    assert council.kind == ORG and [m.text for m in council.mentions] == ["Federation Council"]
+    assert council.kind == ORG and [m.text for m in council.mentions_in(text)] == [
+        "Federation Council"
+    ]
 
 
 def test_short_form_joins_a_declared_full_name():
     text = "Rand Paul spoke. Paul left."
     got = entities(text, [("Paul", "Paul", P)], declared={"people": ("Rand Paul",)})
     # Linked wherever the text names him, including the full name the model did not tag.
-    assert [(e.name, [m.text for m in e.mentions]) for e in got] == [
+    assert [(e.name, [m.text for m in e.mentions_in(text)]) for e in got] == [
         ("Rand Paul", ["Rand Paul", "Paul"])
     ]
 
@@ -124,12 +126,12 @@ def test_short_form_joins_a_declared_full_name():
 def test_a_place_named_with_its_state_is_then_named_alone():
     text = "He flew to Washington, D.C., on Monday. In Washington he met Ann Lee."
     got = entities(text, [], declared={"places": ("Washington, D.C.",), "people": ("Ann Lee",)})
-    by_name = {e.name: [m.text for m in e.mentions] for e in got}
+    by_name = {e.name: [m.text for m in e.mentions_in(text)] for e in got}
     assert by_name["Washington, D.C."] == ["Washington, D.C.", "Washington"]
     # unless the name alone is another entity of the article
     text = "Paris, Texas, is not Paris. Paris is in France."
     got = entities(text, [], declared={"places": ("Paris, Texas", "Paris", "France")})
-    by_name = {e.name: [m.text for m in e.mentions] for e in got}
+    by_name = {e.name: [m.text for m in e.mentions_in(text)] for e in got}
     assert by_name["Paris, Texas"] == ["Paris, Texas"]
     assert by_name["Paris"] == ["Paris", "Paris"]
 
@@ -157,8 +159,8 @@ def test_registry_alias_merge_rename_and_ignore():
 # --- names that refer again to an entity of the same article (resolve._join_short_forms) ------
 
 
-def _entity_texts(got) -> list[tuple[str, list[str]]]:
-    return [(e.name, [m.text for m in e.mentions]) for e in got]
+def _entity_texts(got, text: str) -> list[tuple[str, list[str]]]:
+    return [(e.name, [m.text for m in e.mentions_in(text)]) for e in got]
 
 
 def test_acronym_joins_the_organization_it_spells():
@@ -167,7 +169,9 @@ def test_acronym_joins_the_organization_it_spells():
         text,
         [("National Football League", "National Football League", ORG), ("NFL", "NFL", ORG)],
     )
-    assert _entity_texts(got) == [("National Football League", ["National Football League", "NFL"])]
+    assert _entity_texts(got, text) == [
+        ("National Football League", ["National Football League", "NFL"])
+    ]
 
 
 def test_an_acronym_is_surer_than_a_shared_word():
@@ -182,13 +186,13 @@ def test_an_acronym_is_surer_than_a_shared_word():
         ],
     )
     assert [e.name for e in got] == ["U.N. Council", "United Nations"]
-    assert [m.text for m in got[1].mentions] == ["United Nations", "U.N."]
+    assert [m.text for m in got[1].mentions_in(text)] == ["United Nations", "U.N."]
 
 
 def test_lone_given_name_joins_the_one_person_with_it():
     text = "Alan Shearer scored. I'm sure Alan is the man."
     got = entities(text, [("Alan Shearer", "Alan Shearer", P), ("Alan", "Alan", P)])
-    assert _entity_texts(got) == [("Alan Shearer", ["Alan Shearer", "Alan"])]
+    assert _entity_texts(got, text) == [("Alan Shearer", ["Alan Shearer", "Alan"])]
 
 
 def test_given_name_of_two_people_joins_neither():
@@ -212,7 +216,7 @@ def test_given_name_joins_its_person_beside_a_namesake():
             ("Yeltsin", "Boris Yeltsin", P),
         ],
     )
-    assert _entity_texts(got) == [
+    assert _entity_texts(got, text) == [
         ("Boris Yeltsin", ["Boris Yeltsin", "Yeltsin"]),
         ("Naina Yeltsin", ["Naina", "Naina Yeltsin"]),
     ]
@@ -229,7 +233,7 @@ def test_leading_or_trailing_words_join_the_one_organization_with_them():
             ("Indians", "Indians", ORG),
         ],
     )
-    assert _entity_texts(got) == [
+    assert _entity_texts(got, text) == [
         ("Cleveland Indians", ["Cleveland Indians", "Cleveland", "Indians"]),
         ("Boston", ["Boston"]),
     ]
@@ -273,7 +277,7 @@ def test_a_name_spelled_in_capitals_is_read_as_written():
 def test_a_person_no_person_of_the_article_can_be_joins_the_organization_it_names():
     text = "Rotor Volgograd must play away. Rotor are well placed."
     got = entities(text, [("Rotor Volgograd", "Rotor Volgograd", ORG), ("Rotor", "Rotor", P)])
-    assert [(e.name, e.kind, len(e.mentions)) for e in got] == [("Rotor Volgograd", ORG, 2)]
+    assert [(e.name, e.kind, e.mention_count) for e in got] == [("Rotor Volgograd", ORG, 2)]
 
 
 def test_a_person_of_the_article_comes_before_an_organization():
@@ -287,13 +291,13 @@ def test_a_person_of_the_article_comes_before_an_organization():
         ],
     )
     assert [e.name for e in got] == ["Gerald Ford", "Ford Motor Co"]
-    assert [m.text for m in got[0].mentions] == ["Gerald Ford", "Ford"]
+    assert [m.text for m in got[0].mentions_in(text)] == ["Gerald Ford", "Ford"]
 
 
 def test_the_singular_of_a_plural_team_name_is_the_team():
     text = "The Springboks won. The Springbok coach was pleased."
     got = entities(text, [("Springboks", "Springboks", ORG), ("Springbok", "Springbok", ORG)])
-    assert _entity_texts(got) == [("Springboks", ["Springboks", "Springbok"])]
+    assert _entity_texts(got, text) == [("Springboks", ["Springboks", "Springbok"])]
 
 
 def _archive(*arts, registry=NO_REGISTRY):
@@ -462,3 +466,31 @@ def test_sentence_starts_skip_abbreviations():
     text = "Sen. Rand Paul of the U.S. said so. Then he left! Mr. smith stayed."
     starts = sentence_starts(text)
     assert [text[s : s + 4] for s in starts] == ["Sen.", "Then", "Mr. "]
+
+
+def test_an_articles_mentions_of_several_entities_are_merged_in_text_order():
+    t1 = "Rand Paul met Moscow officials. Paul flew to Moscow, then Paul left Moscow."
+    t2 = "Moscow again."
+    archive, _ = _archive(
+        (
+            article("one", day=1),
+            t1,
+            mentions(t1, ("Rand Paul", "Rand Paul", P), ("Moscow", "Moscow", L)),
+        ),
+        (article("two", day=2), t2, mentions(t2, ("Moscow", "Moscow", L))),
+    )
+    one = next(it for it in archive.articles if it.article.slug == "one")
+    assert one.entities == ("person/rand-paul", "place/moscow")
+    got = [(t1[m.start : m.end], m.entity) for m in one.mentions]
+    assert got == [
+        ("Rand Paul", "person/rand-paul"),
+        ("Moscow", "place/moscow"),
+        ("Paul", "person/rand-paul"),
+        ("Moscow", "place/moscow"),
+        ("Paul", "person/rand-paul"),
+        ("Moscow", "place/moscow"),
+    ]
+    assert all(type(m) is LinkedMention for m in one.mentions)
+    assert one.mention_counts() == {"person/rand-paul": 3, "place/moscow": 3}
+    two = next(it for it in archive.articles if it.article.slug == "two")
+    assert [(m.start, m.end, m.entity) for m in two.mentions] == [(0, 6, "place/moscow")]

@@ -289,7 +289,7 @@ def uncertain_kinds(
         kinds: Counter[str] = Counter()
         declared = False
         for ent in item.entities:
-            hits = [m for m in ent.mentions if (m.start, m.end) in spans]
+            hits = [m for m in ent.mentions_in(item.text) if (m.start, m.end) in spans]
             if hits and ent.declared:
                 declared = True
             if hits:

@@ -38,6 +38,7 @@ from broadsheet.model import (
     ResolvedArticle,
 )
 from broadsheet.quotes import Quote, attribute_quotes
+from broadsheet.related import most_named_with
 from broadsheet.timeline import ENTITY_MAX_MONTHS, MONTH_NAMES, Timeline, build_timeline
 
 SECTION_TITLES = {
@@ -317,11 +318,10 @@ def article_page(item: ResolvedArticle, archive: Archive, config: Config | None 
     config = config or Config()
     a = item.article
     url = article_url(a.slug)
-    targets = _mention_targets(item, archive, url)
+    mentions = item.mentions
+    targets = _mention_targets(mentions, archive, url)
     index = {key: n for n, key in enumerate(targets)}
-    spans = array(
-        "l", chain.from_iterable((m.start, m.end, index[m.entity]) for m in item.mentions)
-    )
+    spans = array("l", chain.from_iterable((m.start, m.end, index[m.entity]) for m in mentions))
     body = LinkedBody(a.body_html, spans, tuple(targets.values()))
     named: dict[str, list[Ref]] = {"people": [], "organizations": [], "places": []}
     for key in item.entities:
@@ -374,12 +374,12 @@ def article_page(item: ResolvedArticle, archive: Archive, config: Config | None 
 
 
 def _mention_targets(
-    item: ResolvedArticle, archive: Archive, url: str
+    mentions: Sequence[LinkedMention], archive: Archive, url: str
 ) -> dict[str, tuple[str, str]]:
     """Entity key → (href from the page at `url`, CSS class) of the links to each entity the
     article mentions: worked out once per entity, not once per mention."""
     targets: dict[str, tuple[str, str]] = {}
-    for m in item.mentions:
+    for m in mentions:
         if m.entity not in targets:
             e = archive.entities[m.entity]
             targets[m.entity] = (relative_url(url, entity_url(e)), f"mention {_KIND_NAME[e.kind]}")
@@ -408,7 +408,10 @@ def _snippet(item: ResolvedArticle, m: LinkedMention | None) -> Snippet | None:
 
 def _prominence(archive: Archive) -> Counter[str]:
     """Entity → mentions across the archive (breaks ties between equally co-named entities)."""
-    return Counter(m.entity for item in archive.articles for m in item.mentions)
+    counts: Counter[str] = Counter()
+    for item in archive.articles:
+        counts.update(item.mention_counts())
+    return counts
 
 
 def _feed_id(config: Config, target: str) -> str:
@@ -584,10 +587,8 @@ class _Shared:
         self._quotes_by: dict[str, dict[str, tuple[Quote, ...]]] = {}  # slug → speaker → quotes
         self._cards: dict[str, ArticleCard] = {}
         self._first: dict[str, dict[str, LinkedMention]] = {}
-        #: (entity key, limit) → related(): asked for by an entity's inputs and by its pages
-        self._related: dict[tuple[str, int], list[Ref]] = {}
-        #: entity key → the first RELATED_SCAN entities of each article naming it among them
-        self._scanned: dict[str, list[tuple[str, ...]]] = defaultdict(list)
+        #: limit → entity position → its co-named entities (positions) with counts
+        self._related: dict[int, dict[int, list[tuple[int, int]]]] = {}
 
     def forget(self) -> None:
         """Drop what was kept for the entity and author pages (asked again, it is recomputed):
@@ -597,7 +598,6 @@ class _Shared:
         self._cards.clear()
         self._first.clear()
         self._related.clear()
-        self._scanned.clear()
 
     def quotes(self, item: ResolvedArticle) -> list[Quote]:
         """The quotes in the article attributed to the people it names (see quotes.py)."""
@@ -631,39 +631,21 @@ class _Shared:
             self._first[slug] = first_mentions(item)
         return _snippet(item, self._first[slug].get(key))
 
-    def together(self, key: str) -> Counter[str]:
-        """Entity → how many articles name it together with `key` (only the first RELATED_SCAN
-        entities of an article count, `key` among them)."""
-        if not self._scanned:
-            # Each article's first RELATED_SCAN entities, listed under each of them, in one
-            # pass: counting is then one C call per entity, not one per article.
-            for item in self.archive.articles:
-                named = item.entities[:RELATED_SCAN]
-                for k in dict.fromkeys(named):
-                    self._scanned[k].append(named)
-        counts = Counter(chain.from_iterable(self._scanned.get(key, ())))
-        del counts[key]
-        return counts
-
     def related(self, key: str, limit: int) -> list[Ref]:
         """The entities most often named alongside `key`, with how often: by count, then by
-        mentions across the archive, then by name."""
-        if (key, limit) not in self._related:
-            self._related[key, limit] = self._most_named_with(key, limit)
-        return self._related[key, limit]
-
-    def _most_named_with(self, key: str, limit: int) -> list[Ref]:
-        entities, position, ranked = self.archive.entities, self.position, self.ranked
-        counts = self.together(key)
-        # Each candidate as one int that sorts as (-count, position): a C sort of ints instead
-        # of a key function per pair (an entity can be named with thousands of others).
-        places = len(ranked)
-        most = len(self.archive.articles)
-        order = sorted([(most - n) * places + position[k] for k, n in counts.items()])
-        chosen = [(ranked[v % places], most - v // places) for v in order[:limit]]
+        mentions across the archive, then by name (related.py)."""
+        if limit not in self._related:
+            # every entity's list at once: one pass of array operations over the archive
+            named = (
+                [self.position[k] for k in item.entities[:RELATED_SCAN]]
+                for item in self.archive.articles
+            )
+            self._related[limit] = most_named_with(named, len(self.ranked), limit)
+        entities, ranked = self.archive.entities, self.ranked
+        chosen = self._related[limit].get(self.position[key], ())
         return [
             Ref(entities[k].name, entity_url(entities[k]), _KIND_NAME[entities[k].kind], n)
-            for k, n in chosen
+            for k, n in ((ranked[p], n) for p, n in chosen)
         ]
 
 
@@ -948,15 +930,14 @@ def _article_inputs(
     The entities and authors it names count by their digests, each made once per build (an
     entity is named in hundreds of articles)."""
     a = item.article
-    keys = dict.fromkeys((*item.entities, *(m.entity for m in item.mentions)))
     return (
         a.source_path,
         a.content_hash,
         a.slug,
-        tuple(map(tuple, item.mentions)),  # plain tuples pickle several times faster
+        item.spans,  # every mention's place and entity (an index into item.entities)
         item.entities,
         item.authors,
-        tuple(map(entity_digest, keys)),
+        tuple(map(entity_digest, item.entities)),
         tuple(map(author_digest, item.authors)),
     )
 

@@ -14,26 +14,30 @@ from __future__ import annotations
 
 import bisect
 import re
+from array import array
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from itertools import repeat
-from operator import itemgetter
+from itertools import chain
 from typing import Any
+
+import numpy as np
 
 from broadsheet.extract.names import is_short_form, name_key, refers_again
 from broadsheet.extract.places import NEWS_ALIASES, normalize_place
 from broadsheet.model import (
     KIND_BY_KEY,
+    LINKED_FIELDS,
     Archive,
     Article,
     Author,
     Entity,
     EntityKind,
-    LinkedMention,
     Mention,
     Problem,
     ResolvedArticle,
+    packed,
+    unpacked,
 )
 from broadsheet.registry import Registry
 from broadsheet.slugs import stable_slug
@@ -44,6 +48,12 @@ KIND_ORDER = (EntityKind.PERSON, EntityKind.ORGANIZATION, EntityKind.PLACE)
 DECLARED_WEIGHT = 1000
 
 
+#: Ints per mention in ArticleEntity.spans: start, end, sentence_start, sentence_end.
+ENTITY_FIELDS = 4
+#: Bytes per mention in ArticleEntity.spans.
+_SPAN_BYTES = ENTITY_FIELDS * array("i").itemsize
+
+
 @dataclass(frozen=True, slots=True)  # slots: an archive holds one per entity per article
 class ArticleEntity:
     """An entity as one article names it: the article-level truth ingest writes back."""
@@ -51,30 +61,36 @@ class ArticleEntity:
     name: str
     kind: EntityKind
     declared: bool  #: named in the article's front matter
-    mentions: tuple[Mention, ...]  #: every place the text names it (see mentions_by_name)
+    #: every place the text names it (see mentions_by_name), ENTITY_FIELDS ints each, packed:
+    #: an incremental build keeps hundreds of thousands, and bytes take a tenth of the memory
+    #: of Mention tuples and load as one string. `mentions_in(text)` gives them as Mentions.
+    spans: bytes
     #: the kinds the model gave the mentions it found of this entity (evidence for `check`)
     model_kinds: tuple[EntityKind, ...] = ()
 
-    def __reduce__(self) -> tuple[Callable[..., ArticleEntity], tuple[Any, ...]]:
-        # Pickled with its mentions as plain tuples: an incremental build stores hundreds of
-        # thousands (incremental.save_parsed), and a NamedTuple is pickled and loaded through a
-        # Python call each (__getnewargs__, __new__) where a plain tuple takes none.
-        mentions = tuple(map(tuple, self.mentions))
-        return _article_entity, (self.name, self.kind, self.declared, mentions, self.model_kinds)
+    def __reduce__(self) -> tuple[type[ArticleEntity], tuple[Any, ...]]:
+        # The class and its fields, not the dataclass's __getstate__/__setstate__ (a Python
+        # call per field): an incremental build loads hundreds of thousands.
+        return ArticleEntity, (self.name, self.kind, self.declared, self.spans, self.model_kinds)
+
+    @property
+    def mention_count(self) -> int:
+        return len(self.spans) // _SPAN_BYTES
+
+    def mentions_in(self, text: str) -> tuple[Mention, ...]:
+        """The mentions, in text order, in the article whose body text is `text`."""
+        v = unpacked(self.spans)
+        return tuple(
+            Mention(start, end, text[start:end], self.name, self.kind, s0, s1)
+            for start, end, s0, s1 in zip(v[0::4], v[1::4], v[2::4], v[3::4], strict=True)
+        )
 
 
-def _article_entity(
-    name: str,
-    kind: EntityKind,
-    declared: bool,
-    mentions: Iterable[tuple[Any, ...]],
-    model_kinds: tuple[EntityKind, ...],
-) -> ArticleEntity:
-    """An ArticleEntity from its pickled form (ArticleEntity.__reduce__)."""
-    # tuple.__new__ makes each Mention from its fields in C: what Mention._make does, without a
-    # Python call per mention
-    found = tuple(map(tuple.__new__, repeat(Mention), mentions))
-    return ArticleEntity(name, kind, declared, found, model_kinds)
+def pack_mentions(mentions: Iterable[Mention]) -> bytes:
+    """ArticleEntity.spans of these mentions."""
+    return packed(
+        chain.from_iterable((m.start, m.end, m.sentence_start, m.sentence_end) for m in mentions)
+    )
 
 
 @dataclass(frozen=True)
@@ -394,7 +410,7 @@ def article_entities(
             names[k][0],
             names[k][1],
             names[k][2],
-            tuple(found[k]),
+            pack_mentions(found[k]),
             tuple(m.kind for m in groups[k]),
         )
         for k in ordered
@@ -469,8 +485,48 @@ def _surname_owners(keys: dict[str, _Tally], kinds: dict[str, EntityKind]) -> di
     return owners
 
 
-#: A LinkedMention's (start, end), the order an article's mentions are kept in.
-_START_END = itemgetter(0, 1)
+def _linked_entities(
+    item: ArticleInput, keys: dict[str, str], key_to_entity: dict[str, str]
+) -> tuple[dict[str, int], list[tuple[bytes, int]]]:
+    """The archive entities the article names (key → index, in first-mention order) and each
+    of its linked ArticleEntity's spans with the index of the entity they link to."""
+    order: dict[str, int] = {}
+    spans: list[tuple[bytes, int]] = []
+    for ent in item.entities:
+        ekey = key_to_entity.get(keys[ent.name])
+        if ekey is not None:
+            spans.append((ent.spans, order.setdefault(ekey, len(order))))
+    return order, spans
+
+
+def _linked_spans(named: list[tuple[dict[str, int], list[tuple[bytes, int]]]]) -> list[bytes]:
+    """Each article's ResolvedArticle.spans: its entities' mentions merged in text order
+    (by start, then end; a tie keeps entity order), each with its entity's index.
+
+    Done for the whole archive at once in arrays (about 60 mentions an article): one stable
+    sort by (article, start, end) instead of a tuple and a comparison per mention."""
+    chunks = [data for _, spans in named for data, _ in spans]
+    counts = np.fromiter(
+        (len(data) // _SPAN_BYTES for data in chunks), dtype=np.int64, count=len(chunks)
+    )
+    entity = np.repeat(
+        np.fromiter((index for _, spans in named for _, index in spans), np.intc, len(chunks)),
+        counts,
+    )
+    article = np.repeat(
+        np.arange(len(named)), np.array([len(spans) for _, spans in named], dtype=np.int64)
+    )
+    article = np.repeat(article, counts)
+    found = np.frombuffer(b"".join(chunks), dtype=np.intc).reshape(-1, ENTITY_FIELDS)
+    order = np.lexsort((found[:, 1], found[:, 0], article))  # stable: ties keep their order
+    out = np.empty((len(order), LINKED_FIELDS), dtype=np.intc)
+    out[:, 0] = found[order, 0]
+    out[:, 1] = found[order, 1]
+    out[:, 2] = entity[order]
+    out[:, 3] = found[order, 2]
+    out[:, 4] = found[order, 3]
+    ends = np.cumsum(np.bincount(article, minlength=len(named))).tolist()
+    return [out[a:b].tobytes() for a, b in zip([0, *ends][:-1], ends, strict=True)]
 
 
 def resolve_archive(
@@ -479,20 +535,26 @@ def resolve_archive(
     problems: list[Problem] = []
     # name → name_key, each name keyed once (an archive names the same entities again and again)
     keys = {name: name_key(name) for name in {ent.name for item in inputs for ent in item.entities}}
+    # The same (name, kind, declared, mentions) recurs across articles: counted in C first,
+    # each distinct one is then tallied once.
+    seen = Counter(
+        (ent.name, ent.kind, ent.declared, len(ent.spans))
+        for item in inputs
+        for ent in item.entities
+    )
     tallies: dict[str, _Tally] = {}
-    for item in inputs:
-        for ent in item.entities:
-            key = keys[ent.name]
-            tally = tallies.get(key)
-            if tally is None:
-                tally = tallies[key] = _Tally(Counter(), Counter(), Counter())
-            weight = max(len(ent.mentions), 1)
-            tally.forms[ent.name] += weight
-            if ent.declared:
-                tally.declared_forms[ent.name] += 1
-                tally.kinds[ent.kind] += DECLARED_WEIGHT
-            else:
-                tally.kinds[ent.kind] += weight
+    for (name, kind, declared, size), times in seen.items():
+        key = keys[name]
+        tally = tallies.get(key)
+        if tally is None:
+            tally = tallies[key] = _Tally(Counter(), Counter(), Counter())
+        weight = max(size // _SPAN_BYTES, 1)
+        tally.forms[name] += weight * times
+        if declared:
+            tally.declared_forms[name] += times
+            tally.kinds[kind] += DECLARED_WEIGHT * times
+        else:
+            tally.kinds[kind] += weight * times
 
     reg_kind = {
         k: (e.kind if (e := registry.lookup(_pick_name(t))) else None) for k, t in tallies.items()
@@ -578,20 +640,8 @@ def resolve_archive(
     authors: dict[str, Author] = {}
     author_by_key: dict[str, str] = {}
     resolved: list[ResolvedArticle] = []
-    for item in inputs:
-        linked: list[LinkedMention] = []
-        order: list[str] = []
-        for ent in item.entities:
-            ekey = key_to_entity.get(keys[ent.name])
-            if ekey is None:
-                continue
-            if ekey not in order:
-                order.append(ekey)
-            linked.extend(
-                LinkedMention(m.start, m.end, ekey, m.sentence_start, m.sentence_end)
-                for m in ent.mentions
-            )
-        linked.sort(key=_START_END)
+    named = [_linked_entities(item, keys, key_to_entity) for item in inputs]
+    for item, (order, _), spans in zip(inputs, named, _linked_spans(named), strict=True):
         slugs = []
         for byline in item.article.bylines:
             akey = name_key(byline)
@@ -604,7 +654,13 @@ def resolve_archive(
             if author_by_key[akey] not in slugs:
                 slugs.append(author_by_key[akey])
         resolved.append(
-            ResolvedArticle(item.article, item.text, tuple(linked), tuple(order), tuple(slugs))
+            ResolvedArticle(
+                item.article,
+                item.text,
+                spans,
+                tuple(order),
+                tuple(slugs),
+            )
         )
 
     resolved.sort(key=article_order)
