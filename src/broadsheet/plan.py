@@ -631,9 +631,9 @@ class _Shared:
             self._first[slug] = first_mentions(item)
         return _snippet(item, self._first[slug].get(key))
 
-    def related(self, key: str, limit: int) -> list[Ref]:
-        """The entities most often named alongside `key`, with how often: by count, then by
-        mentions across the archive, then by name (related.py)."""
+    def related_keys(self, key: str, limit: int) -> list[tuple[str, int]]:
+        """The keys of the entities most often named alongside `key`, with how often: by
+        count, then by mentions across the archive, then by name (related.py)."""
         if limit not in self._related:
             # every entity's list at once: one pass of array operations over the archive
             named = (
@@ -641,11 +641,15 @@ class _Shared:
                 for item in self.archive.articles
             )
             self._related[limit] = most_named_with(named, len(self.ranked), limit)
-        entities, ranked = self.archive.entities, self.ranked
-        chosen = self._related[limit].get(self.position[key], ())
+        ranked = self.ranked
+        return [(ranked[p], n) for p, n in self._related[limit].get(self.position[key], ())]
+
+    def related(self, key: str, limit: int) -> list[Ref]:
+        """related_keys as links."""
+        entities = self.archive.entities
         return [
             Ref(entities[k].name, entity_url(entities[k]), _KIND_NAME[entities[k].kind], n)
-            for k, n in ((ranked[p], n) for p, n in chosen)
+            for k, n in self.related_keys(key, limit)
         ]
 
 
@@ -790,29 +794,31 @@ def archive_listings(
 
 def api_pages(archive: Archive, config: Config) -> Iterator[Page]:
     """site/api/*.json: machine-readable twins of the article and entity pages."""
-
-    def names(item: ResolvedArticle, kind: EntityKind) -> list[str]:
-        return [archive.entities[k].name for k in item.entities if archive.entities[k].kind == kind]
-
-    articles = [
-        {
-            "headline": it.article.headline,
-            "byline": [archive.authors[s].name for s in it.authors],
-            "date": it.article.date.isoformat() if it.article.date else None,
-            "url": absolute_url(config, article_url(it.article.slug)),
-            **{k.plural: names(it, k) for k in EntityKind},
-        }
-        for it in archive.articles
-    ]
-    yield Page("api/articles.json", "api", "Articles", data=articles)
+    entities = archive.entities
+    articles = []
     article_urls: dict[str, list[str]] = defaultdict(list)  # entity key → its articles' URLs
     for it in archive.articles:
+        url = absolute_url(config, article_url(it.article.slug))
+        named: dict[EntityKind, list[str]] = {kind: [] for kind in EntityKind}
+        for key in it.entities:
+            named[entities[key].kind].append(entities[key].name)
         for key in dict.fromkeys(it.entities):
-            article_urls[key].append(absolute_url(config, article_url(it.article.slug)))
+            article_urls[key].append(url)
+        articles.append(
+            {
+                "headline": it.article.headline,
+                "byline": [archive.authors[s].name for s in it.authors],
+                "date": it.article.date.isoformat() if it.article.date else None,
+                "url": url,
+                **{_SECTION_OF_KIND[kind]: names for kind, names in named.items()},
+            }
+        )
+    yield Page("api/articles.json", "api", "Articles", data=articles)
+    by_slug = sorted(entities, key=lambda k: entities[k].slug)
     for kind in EntityKind:
         rows = []
-        for key in sorted(archive.entities, key=lambda k: archive.entities[k].slug):
-            e = archive.entities[key]
+        for key in by_slug:
+            e = entities[key]
             if e.kind != kind:
                 continue
             urls = article_urls.get(key)
@@ -827,7 +833,12 @@ def api_pages(archive: Archive, config: Config) -> Iterator[Page]:
                         "articles": urls,
                     }
                 )
-        yield Page(f"api/{kind.plural}.json", "api", SECTION_TITLES[kind.plural], data=rows)
+        yield Page(
+            f"api/{_SECTION_OF_KIND[kind]}.json",
+            "api",
+            SECTION_TITLES[_SECTION_OF_KIND[kind]],
+            data=rows,
+        )
 
 
 def home_listing(archive: Archive, config: Config) -> ArticleListing:
@@ -1011,6 +1022,7 @@ def plan_units(
                 lambda item=item: iter([article_page(item, archive, config)]),
             )
         )
+    limit = config.related_limit
     for key in sorted(archive.entities):
         articles = shared.mentioned_in.get(key)
         if not articles:
@@ -1021,8 +1033,9 @@ def plan_units(
                 inputs(
                     lambda key=key, articles=articles: (
                         archive.entities[key],
-                        shared.related(key, config.related_limit),
-                        tuple(of_article(it) for it in articles),
+                        # each related entity by its digest (its name, kind and URL), and count
+                        [(of_entity(k), n) for k, n in shared.related_keys(key, limit)],
+                        tuple(map(of_article, articles)),
                     )
                 ),
                 lambda key=key: one_entity_pages(shared, key),
