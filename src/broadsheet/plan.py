@@ -30,12 +30,15 @@ from broadsheet.config import Config
 from broadsheet.extract.names import name_key
 from broadsheet.feeds import Feed, FeedAuthor, FeedEntry, article_time, newest_first, tag_uri
 from broadsheet.model import (
+    LINKED_FIELDS,
     Archive,
     Author,
     Entity,
     EntityKind,
     LinkedMention,
     ResolvedArticle,
+    packed,
+    unpacked,
 )
 from broadsheet.quotes import Quote, attribute_quotes
 from broadsheet.related import most_named_with
@@ -386,23 +389,24 @@ def _mention_targets(
     return targets
 
 
-def first_mentions(item: ResolvedArticle) -> dict[str, LinkedMention]:
-    """Entity key → the article's first mention of it."""
-    first: dict[str, LinkedMention] = {}
-    for m in item.mentions:
-        first.setdefault(m.entity, m)
-    return first
+def first_mentions(item: ResolvedArticle) -> bytes:
+    """The article's first mention of each of its entities, in `entities` order, packed:
+    start, end, sentence_start, sentence_end (all -1 for one only its front matter names)."""
+    v = unpacked(item.spans)
+    first = [-1] * (4 * len(item.entities))
+    for i in range(0, len(v), LINKED_FIELDS):
+        at = 4 * v[i + 2]
+        if first[at] < 0:
+            first[at : at + 4] = v[i], v[i + 1], v[i + 3], v[i + 4]
+    return packed(first)
 
 
-def _snippet(item: ResolvedArticle, m: LinkedMention | None) -> Snippet | None:
-    """The snippet around mention `m` of the article (None for None)."""
-    if m is None:
-        return None
-    t = item.text
+def _snippet(text: str, start: int, end: int, sentence_start: int, sentence_end: int) -> Snippet:
+    """The snippet around the mention at text[start:end], in its sentence."""
     return Snippet(
-        t[m.sentence_start : m.start].lstrip(),
-        t[m.start : m.end],
-        t[m.end : m.sentence_end].rstrip(),
+        text[sentence_start:start].lstrip(),
+        text[start:end],
+        text[end:sentence_end].rstrip(),
     )
 
 
@@ -566,10 +570,13 @@ class _Shared:
         self.config = config
         self.feed_entries = _FeedEntries(archive, config)
         self.mentioned_in: dict[str, list[ResolvedArticle]] = defaultdict(list)
+        #: entity key → its index in the `entities` of each article of mentioned_in[key]
+        self.index_in: dict[str, list[int]] = defaultdict(list)
         self.by_author: dict[str, list[ResolvedArticle]] = defaultdict(list)
         for item in archive.articles:  # already newest first
-            for key in item.entities:
+            for index, key in enumerate(item.entities):
                 self.mentioned_in[key].append(item)
+                self.index_in[key].append(index)
             for slug in item.authors:
                 self.by_author[slug].append(item)
         prominence = _prominence(archive)
@@ -583,36 +590,28 @@ class _Shared:
         self._people = frozenset(
             k for k, e in archive.entities.items() if e.kind == EntityKind.PERSON
         )
-        self._quotes: dict[str, list[Quote]] = {}
         self._quotes_by: dict[str, dict[str, tuple[Quote, ...]]] = {}  # slug → speaker → quotes
         self._cards: dict[str, ArticleCard] = {}
-        self._first: dict[str, dict[str, LinkedMention]] = {}
+        self._first: dict[str, bytes] = {}  # slug → first_mentions
         #: limit → entity position → its co-named entities (positions) with counts
         self._related: dict[int, dict[int, list[tuple[int, int]]]] = {}
 
     def forget(self) -> None:
         """Drop what was kept for the entity and author pages (asked again, it is recomputed):
         the units planned after them do not need it."""
-        self._quotes.clear()
         self._quotes_by.clear()
         self._cards.clear()
         self._first.clear()
         self._related.clear()
 
-    def quotes(self, item: ResolvedArticle) -> list[Quote]:
-        """The quotes in the article attributed to the people it names (see quotes.py)."""
-        slug = item.article.slug
-        if slug not in self._quotes:
-            people = [m for m in item.mentions if m.entity in self._people]
-            self._quotes[slug] = attribute_quotes(item.text, people)
-        return self._quotes[slug]
-
     def quotes_by(self, item: ResolvedArticle, speaker: str) -> tuple[Quote, ...]:
-        """The article's quotes attributed to `speaker`, in text order."""
+        """The article's quotes attributed to `speaker` (see quotes.py), in text order: the
+        article's quotes are found once for all of its people."""
         slug = item.article.slug
         if slug not in self._quotes_by:
+            people = [m for m in item.mentions if m.entity in self._people]
             by: dict[str, list[Quote]] = defaultdict(list)
-            for quote in self.quotes(item):
+            for quote in attribute_quotes(item.text, people):
                 by[quote.speaker].append(quote)
             self._quotes_by[slug] = {k: tuple(quotes) for k, quotes in by.items()}
         return self._quotes_by[slug].get(speaker, ())
@@ -623,13 +622,15 @@ class _Shared:
             self._cards[slug] = _card(item, self.archive)
         return self._cards[slug]
 
-    def snippet(self, item: ResolvedArticle, key: str) -> Snippet | None:
-        """The sentence of the article's first mention of entity `key`, the article's first
-        mentions found once for all of its entities (it is listed on each one's page)."""
+    def snippet(self, item: ResolvedArticle, index: int) -> Snippet | None:
+        """The sentence of the article's first mention of its entity `item.entities[index]`,
+        the article's first mentions found once for all of its entities (it is listed on each
+        one's page; kept packed: a large archive keeps them for every article a while)."""
         slug = item.article.slug
         if slug not in self._first:
             self._first[slug] = first_mentions(item)
-        return _snippet(item, self._first[slug].get(key))
+        start, end, s0, s1 = unpacked(self._first[slug][16 * index : 16 * index + 16])
+        return _snippet(item.text, start, end, s0, s1) if start >= 0 else None
 
     def related_keys(self, key: str, limit: int) -> list[tuple[str, int]]:
         """The keys of the entities most often named alongside `key`, with how often: by
@@ -662,10 +663,10 @@ def one_entity_pages(shared: _Shared, key: str) -> Iterator[Page]:
     items = [
         (
             shared.card(it),
-            shared.snippet(it, key),
+            shared.snippet(it, index),
             shared.quotes_by(it, key),
         )
-        for it in articles
+        for it, index in zip(articles, shared.index_in.get(key, []), strict=True)
     ]
     related = shared.related(key, shared.config.related_limit)
     yield from _subject_pages(

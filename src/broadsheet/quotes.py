@@ -71,7 +71,7 @@ STRAIGHT = '"'
 How = Literal["after", "inverted", "before", "pronoun", "continued"]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # slots: a build keeps every article's quotes a while
 class Quote:
     start: int  #: offset of the opening quotation mark
     end: int  #: offset just after the closing quotation mark
