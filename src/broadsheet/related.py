@@ -13,8 +13,10 @@ at most `BLOCK_PAIRS` pairs so that a large archive never holds them all at once
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
 
-import numpy as np
+if TYPE_CHECKING:
+    import numpy as np
 
 #: Pairs counted at once: bounds the temporary arrays (~6 arrays of 8 bytes per pair).
 BLOCK_PAIRS = 2_000_000
@@ -30,6 +32,9 @@ def most_named_with(
     `named`: for each article, the positions of the entities it names (each at most once),
     already cut to the scanned ones. `block_pairs`: how many pairs are counted at once (the
     answer does not depend on it)."""
+    # imported here: a build with nothing to do never gets this far, and starts faster
+    import numpy as np
+
     rows = [np.asarray(row, dtype=np.int64) for row in named if len(row) > 1]
     if not rows or limit <= 0:
         return {}
@@ -66,6 +71,8 @@ def _count_block(
     result: dict[int, list[tuple[int, int]]],
 ) -> None:
     """Count the pairs (key, other) with key in [low, high) and keep each key's best `limit`."""
+    import numpy as np
+
     chosen = np.flatnonzero((flat >= low) & (flat < high))
     if not len(chosen):
         return

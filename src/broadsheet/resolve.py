@@ -21,8 +21,6 @@ from dataclasses import dataclass
 from itertools import chain
 from typing import Any
 
-import numpy as np
-
 from broadsheet.extract.names import is_short_form, name_key, refers_again
 from broadsheet.extract.places import NEWS_ALIASES, normalize_place
 from broadsheet.model import (
@@ -505,6 +503,9 @@ def _linked_spans(named: list[tuple[dict[str, int], list[tuple[bytes, int]]]]) -
 
     Done for the whole archive at once in arrays (about 60 mentions an article): one stable
     sort by (article, start, end) instead of a tuple and a comparison per mention."""
+    # imported here: a build with nothing to do never resolves, and starts faster without it
+    import numpy as np
+
     chunks = [data for _, spans in named for data, _ in spans]
     counts = np.fromiter(
         (len(data) // _SPAN_BYTES for data in chunks), dtype=np.int64, count=len(chunks)
