@@ -195,10 +195,10 @@ class ResolvedArticle:
     @property
     def mentions(self) -> tuple[LinkedMention, ...]:
         """Every mention, in text order (made from `spans` on each call)."""
-        v = unpacked(self.spans)
+        v, n = unpacked(self.spans), LINKED_FIELDS
         keys = self.entities
         fields = zip(
-            v[0::5], v[1::5], map(keys.__getitem__, v[2::5]), v[3::5], v[4::5], strict=True
+            v[0::n], v[1::n], map(keys.__getitem__, v[2::n]), v[3::n], v[4::n], strict=True
         )
         # tuple.__new__ makes each LinkedMention in C (no Python call per mention)
         return tuple(map(tuple.__new__, repeat(LinkedMention), fields))

@@ -393,12 +393,16 @@ def first_mentions(item: ResolvedArticle) -> bytes:
     """The article's first mention of each of its entities, in `entities` order, packed:
     start, end, sentence_start, sentence_end (all -1 for one only its front matter names)."""
     v = unpacked(item.spans)
-    first = [-1] * (4 * len(item.entities))
+    first = [-1] * (_FIRST_FIELDS * len(item.entities))
     for i in range(0, len(v), LINKED_FIELDS):
-        at = 4 * v[i + 2]
+        at = _FIRST_FIELDS * v[i + 2]
         if first[at] < 0:
-            first[at : at + 4] = v[i], v[i + 1], v[i + 3], v[i + 4]
+            first[at : at + _FIRST_FIELDS] = v[i], v[i + 1], v[i + 3], v[i + 4]
     return packed(first)
+
+
+#: Ints per entity in first_mentions: start, end, sentence_start, sentence_end.
+_FIRST_FIELDS = 4
 
 
 def _snippet(text: str, start: int, end: int, sentence_start: int, sentence_end: int) -> Snippet:
@@ -629,7 +633,8 @@ class _Shared:
         slug = item.article.slug
         if slug not in self._first:
             self._first[slug] = first_mentions(item)
-        start, end, s0, s1 = unpacked(self._first[slug][16 * index : 16 * index + 16])
+        at = _FIRST_FIELDS * index
+        start, end, s0, s1 = unpacked(self._first[slug])[at : at + _FIRST_FIELDS]
         return _snippet(item.text, start, end, s0, s1) if start >= 0 else None
 
     def related_keys(self, key: str, limit: int) -> list[tuple[str, int]]:

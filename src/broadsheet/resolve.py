@@ -77,10 +77,10 @@ class ArticleEntity:
 
     def mentions_in(self, text: str) -> tuple[Mention, ...]:
         """The mentions, in text order, in the article whose body text is `text`."""
-        v = unpacked(self.spans)
+        v, n = unpacked(self.spans), ENTITY_FIELDS
         return tuple(
             Mention(start, end, text[start:end], self.name, self.kind, s0, s1)
-            for start, end, s0, s1 in zip(v[0::4], v[1::4], v[2::4], v[3::4], strict=True)
+            for start, end, s0, s1 in zip(v[0::n], v[1::n], v[2::n], v[3::n], strict=True)
         )
 
 
