@@ -290,6 +290,34 @@ def test_a_build_killed_after_its_swap_leaves_nothing_wrong_to_reuse(
     assert site_files(project / "site") == _cold(project, tmp_path)
 
 
+def test_a_build_killed_before_its_state_is_saved_is_not_taken_for_up_to_date(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """Killed after the new site and its manifests are saved (they are saved on their own,
+    incremental.TREES_FILE) but before the rest of its state: going back to the inputs of the
+    build before must build again, not say that nothing changed."""
+    import broadsheet.incremental as incremental_module
+
+    project = _project(tmp_path, random.Random(8), 5, "title: Before\nsearch: false\n")
+    build(project)
+    (project / "site.yaml").write_text("title: After\nsearch: false\n")
+    write = incremental_module._write
+
+    def killed_at_state(path: Path, value: object) -> None:
+        if path.name == incremental_module.STATE_FILE:
+            raise _Killed
+        write(path, value)
+
+    with monkeypatch.context() as patch:
+        patch.setattr(incremental_module, "_write", killed_at_state)
+        with pytest.raises(_Killed):
+            build(project)
+    assert "After" in (project / "site/index.html").read_text()  # the swap happened
+    (project / "site.yaml").write_text("title: Before\nsearch: false\n")
+    assert not build(project).unchanged
+    assert site_files(project / "site") == _cold(project, tmp_path)
+
+
 def test_a_template_override_reaches_every_page_it_changes(tmp_path: Path):
     project = _project(tmp_path, random.Random(10), 3, "search: false\n")
     build(project)

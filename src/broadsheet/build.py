@@ -39,6 +39,7 @@ from broadsheet.incremental import (
     object_digest,
     save_parsed,
     save_state,
+    save_trees,
     settings_digest,
     tree_id,
     trusted,
@@ -229,6 +230,7 @@ def fewer_collections() -> Iterator[None]:
     try:
         yield
     finally:
+        gc.unfreeze()  # what loading froze (incremental._read) is watched again
         gc.set_threshold(*before)
 
 
@@ -478,8 +480,8 @@ def _build_parsed(
 
     def record(trees: dict[TreeId, Manifest]) -> None:
         if work is not None:
-            state.trees, state.summary = trees, {}
-            save_state(work, state)
+            state.trees = trees
+            save_trees(work, trees, started_ns)  # the summary is this build's only at its end
 
     render_pool = pool
 
