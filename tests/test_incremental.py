@@ -424,6 +424,37 @@ def test_an_edit_plans_only_the_listing_pages_that_show_the_article(
     assert len(archive) == 2 and "archive/" not in archive, archive
 
 
+def test_site_api_is_planned_again_only_when_what_it_lists_changes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    # site/api/ lists every article's headline, date, authors and entities: an edit of a body
+    # that names no one new leaves it as it is, without working it out again.
+    import broadsheet.build
+
+    project = _project(tmp_path, random.Random(8), 12)
+    build(project, workers=1)
+    planned: list[str] = []
+    plan_changed = broadsheet.build.plan_changed
+
+    def counting(*args, **kwargs):  # type: ignore[no-untyped-def]
+        for page in plan_changed(*args, **kwargs):
+            planned.append(page.url)
+            yield page
+
+    monkeypatch.setattr(broadsheet.build, "plan_changed", counting)
+    target = project / "content" / "story-7.md"
+    target.write_text(target.read_text() + "\nAn added closing line.\n")
+    build(project, workers=1)
+    assert "articles/story-7/" in planned
+    assert not [u for u in planned if u.startswith("api/")], planned
+    planned.clear()
+    target.write_text(target.read_text().replace("headline: Story 7", "headline: Story Seven"))
+    build(project, workers=1)
+    assert "api/articles.json" in planned
+    assert "Story Seven" in (project / "site/api/articles.json").read_text()
+    assert site_files(project / "site") == _cold(project, tmp_path)
+
+
 def test_a_value_digests_alike_after_a_trip_through_pickle() -> None:
     import pickle
 
