@@ -393,17 +393,10 @@ def test_pages_rendered_on_workers_are_not_rendered_again_in_one_process(
     assert len(rendered) < 20, rendered  # that article and the pages quoting it, not ~200
 
 
-def test_an_edit_plans_only_the_listing_pages_that_show_the_article(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-):
-    # Each page of the home page and of the archive's years and months is planned from the
-    # articles it shows: an edit plans again the page listing the article, not the whole list
-    # (whose pages would then be digested to find them unchanged).
+def _planned_urls(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The URLs of the pages the builds after this call plan (render), in order."""
     import broadsheet.build
 
-    site_yaml = "title: Incremental\nsearch: false\nper_page: 2\n"
-    project = _project(tmp_path, random.Random(8), 30, site_yaml=site_yaml)
-    build(project, workers=1)
     planned: list[str] = []
     plan_changed = broadsheet.build.plan_changed
 
@@ -413,6 +406,19 @@ def test_an_edit_plans_only_the_listing_pages_that_show_the_article(
             yield page
 
     monkeypatch.setattr(broadsheet.build, "plan_changed", counting)
+    return planned
+
+
+def test_an_edit_plans_only_the_listing_pages_that_show_the_article(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    # Each page of the home page and of the archive's years and months is planned from the
+    # articles it shows: an edit plans again the page listing the article, not the whole list
+    # (whose pages would then be digested to find them unchanged).
+    site_yaml = "title: Incremental\nsearch: false\nper_page: 2\n"
+    project = _project(tmp_path, random.Random(8), 30, site_yaml=site_yaml)
+    build(project, workers=1)
+    planned = _planned_urls(monkeypatch)
     target = project / "content" / "story-7.md"
     target.write_text(target.read_text() + "\nAn added closing line.\n")
     build(project, workers=1)
@@ -429,19 +435,9 @@ def test_site_api_is_planned_again_only_when_what_it_lists_changes(
 ):
     # site/api/ lists every article's headline, date, authors and entities: an edit of a body
     # that names no one new leaves it as it is, without working it out again.
-    import broadsheet.build
-
     project = _project(tmp_path, random.Random(8), 12)
     build(project, workers=1)
-    planned: list[str] = []
-    plan_changed = broadsheet.build.plan_changed
-
-    def counting(*args, **kwargs):  # type: ignore[no-untyped-def]
-        for page in plan_changed(*args, **kwargs):
-            planned.append(page.url)
-            yield page
-
-    monkeypatch.setattr(broadsheet.build, "plan_changed", counting)
+    planned = _planned_urls(monkeypatch)
     target = project / "content" / "story-7.md"
     target.write_text(target.read_text() + "\nAn added closing line.\n")
     build(project, workers=1)
