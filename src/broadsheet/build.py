@@ -403,7 +403,7 @@ def entities_of(
     are equal. What is computed is kept in `parsed` (by source path) for the next build."""
     out = []
     for article, text, found in zip(articles, texts, mentions, strict=True):
-        key = entities_key(registry_digest, text, article.declared, found)
+        key = entities_key(registry_digest, article, found)
         rel = article.source_path
         kept = [e.entities for e in (parsed.get(rel), previous.get(rel)) if e and e.entities]
         entities = next((value for digest_, value in kept if digest_ == key), None)

@@ -109,14 +109,16 @@ def object_digest(value: Any) -> bytes:
 
 
 def entities_key(
-    registry_digest: bytes,
-    text: str,
-    declared: Mapping[str, Sequence[str]],
-    mentions: Sequence[tuple[Any, ...]],
+    registry_digest: bytes, article: Article, mentions: Sequence[tuple[Any, ...]]
 ) -> bytes:
-    """Everything resolve.article_entities reads: the registry (its digest), the body text,
-    the front matter's names and the extracted mentions."""
-    return object_digest((registry_digest, text, declared, tuple(map(tuple, mentions))))
+    """Everything resolve.article_entities reads: the registry (its digest), the article's body
+    text and front matter names, and the extracted mentions. The text and names are those of
+    the file's content (its path and content hash stand for them: the parse results they are
+    compared with were made under the same parse settings, load_parsed), so the text, read on
+    every build for every article, is not digested again."""
+    return object_digest(
+        (registry_digest, article.source_path, article.content_hash, tuple(map(tuple, mentions)))
+    )
 
 
 def code_digest() -> bytes:

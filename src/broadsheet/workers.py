@@ -163,7 +163,7 @@ def parse_chunk(chunk: list[tuple[ParseTarget, Source]]) -> list[ParseResult]:
         article = parsed.article
         entities = None
         if article.text is not None and not (target.extract_entities and needs_extraction(article)):
-            key = entities_key(target.registry_digest, article.text, article.declared, ())
+            key = entities_key(target.registry_digest, article, ())
             entities = key, article_entities(article, article.text, (), target.registry)
         out.append((article, parsed.problems, entities))
     return out
