@@ -430,11 +430,15 @@ def test_an_edit_plans_only_the_listing_pages_that_show_the_article(
     assert len(archive) == 2 and "archive/" not in archive, archive
 
 
-def test_site_api_is_planned_again_only_when_what_it_lists_changes(
+INDEXES = ["people/", "organizations/", "places/", "authors/"]
+
+
+def test_site_api_and_each_index_are_planned_again_only_when_what_they_list_changes(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ):
-    # site/api/ lists every article's headline, date, authors and entities: an edit of a body
-    # that names no one new leaves it as it is, without working it out again.
+    # site/api/ lists every article's headline, date, authors and entities, the A-Z indexes
+    # every entity and author with its count of articles: an edit of a body that names no one
+    # new leaves both as they are, without working them out again.
     project = _project(tmp_path, random.Random(8), 12)
     build(project, workers=1)
     planned = _planned_urls(monkeypatch)
@@ -442,12 +446,27 @@ def test_site_api_is_planned_again_only_when_what_it_lists_changes(
     target.write_text(target.read_text() + "\nAn added closing line.\n")
     build(project, workers=1)
     assert "articles/story-7/" in planned
-    assert not [u for u in planned if u.startswith("api/")], planned
+    assert not [u for u in planned if u.startswith("api/") or u in INDEXES], planned
+
     planned.clear()
     target.write_text(target.read_text().replace("headline: Story 7", "headline: Story Seven"))
     build(project, workers=1)
     assert "api/articles.json" in planned
     assert "Story Seven" in (project / "site/api/articles.json").read_text()
+    assert not [u for u in planned if u in INDEXES], planned  # the same counts
+
+    planned.clear()
+    line = next(x for x in target.read_text().splitlines() if x.startswith("people:"))
+    target.write_text(target.read_text().replace(line, "people: ['Nadia Quell']"))
+    build(project, workers=1)
+    # the people index and site/api/'s people and articles: not those of other kinds
+    assert [u for u in planned if u in INDEXES] == ["people/"], planned
+    assert sorted(u for u in planned if u.startswith("api/")) == [
+        "api/articles.json",
+        "api/people.json",
+    ]
+    assert "Nadia Quell" in (project / "site/people/index.html").read_text()
+    assert "Nadia Quell" in (project / "site/api/people.json").read_text()
     assert site_files(project / "site") == _cold(project, tmp_path)
 
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import math
 from array import array
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
@@ -732,21 +732,24 @@ def index_page(section: str, refs: Sequence[Ref]) -> Page:
     )
 
 
-def index_pages(archive: Archive) -> Iterator[Page]:
-    counts: Counter[str] = Counter(k for it in archive.articles for k in it.entities)
-    for kind in EntityKind:
-        refs = [
-            Ref(e.name, entity_url(e), kind.value, counts[e.key])
-            for e in archive.entities.values()
-            if e.kind == kind and counts[e.key]
-        ]
-        yield index_page(kind.plural, refs)
-    author_counts: Counter[str] = Counter(s for it in archive.articles for s in it.authors)
+def entity_index_page(
+    archive: Archive, kind: EntityKind, mentioned_in: Mapping[str, Sequence[ResolvedArticle]]
+) -> Page:
+    """The A-Z index of one kind of entity, each with its count of articles."""
     refs = [
-        Ref(a.name, author_url(a.slug), "author", author_counts[a.slug])
+        Ref(e.name, entity_url(e), kind.value, len(mentioned_in.get(key, ())))
+        for key, e in archive.entities.items()
+        if e.kind == kind and mentioned_in.get(key)
+    ]
+    return index_page(kind.plural, refs)
+
+
+def author_index_page(archive: Archive, by_author: Mapping[str, Sequence[ResolvedArticle]]) -> Page:
+    refs = [
+        Ref(a.name, author_url(a.slug), "author", len(by_author.get(a.slug, ())))
         for a in archive.authors.values()
     ]
-    yield index_page("authors", refs)
+    return index_page("authors", refs)
 
 
 ByMonth = dict[tuple[int, int], list[ResolvedArticle]]
@@ -814,54 +817,58 @@ def archive_listings(
         )  # fmt: skip
 
 
-def api_pages(archive: Archive, config: Config) -> Iterator[Page]:
-    """site/api/*.json: machine-readable twins of the article and entity pages."""
-    entities = archive.entities
-    kind_and_name = {k: (e.kind, e.name) for k, e in entities.items()}
+def api_articles_page(archive: Archive, config: Config) -> Page:
+    """site/api/articles.json: every article's headline, byline, date, URL and the names of
+    the entities it names, by kind (a machine-readable twin of the article pages)."""
+    kind_and_name = {k: (e.kind, e.name) for k, e in archive.entities.items()}
     articles = []
-    article_urls: dict[str, list[str]] = defaultdict(list)  # entity key → its articles' URLs
     for it in archive.articles:
-        url = absolute_url(config, article_url(it.article.slug))
         named: dict[EntityKind, list[str]] = {kind: [] for kind in _SECTION_OF_KIND}
-        for key in it.entities:  # each entity once (ResolvedArticle.entities)
+        for key in it.entities:
             kind, name = kind_and_name[key]
             named[kind].append(name)
-            article_urls[key].append(url)
         articles.append(
             {
                 "headline": it.article.headline,
                 "byline": [archive.authors[s].name for s in it.authors],
                 "date": it.article.date.isoformat() if it.article.date else None,
-                "url": url,
+                "url": absolute_url(config, article_url(it.article.slug)),
                 **{_SECTION_OF_KIND[kind]: names for kind, names in named.items()},
             }
         )
-    yield Page("api/articles.json", "api", "Articles", data=articles)
-    by_slug = sorted(entities, key=lambda k: entities[k].slug)
-    for kind in EntityKind:
-        rows = []
-        for key in by_slug:
-            e = entities[key]
-            if e.kind != kind:
-                continue
-            urls = article_urls.get(key)
-            if urls:
-                rows.append(
-                    {
-                        "name": e.name,
-                        "url": absolute_url(config, entity_url(e)),
-                        "aliases": list(e.aliases),
-                        "description": e.description,
-                        "same_as": list(e.same_as),
-                        "articles": urls,
-                    }
-                )
-        yield Page(
-            f"api/{_SECTION_OF_KIND[kind]}.json",
-            "api",
-            SECTION_TITLES[_SECTION_OF_KIND[kind]],
-            data=rows,
-        )
+    return Page("api/articles.json", "api", "Articles", data=articles)
+
+
+def api_entities_page(
+    archive: Archive,
+    config: Config,
+    kind: EntityKind,
+    mentioned_in: Mapping[str, Sequence[ResolvedArticle]],
+) -> Page:
+    """site/api/<people|organizations|places>.json: every entity of a kind named in an
+    article, by slug, with the URLs of the articles naming it (newest first)."""
+    entities = archive.entities
+    rows = []
+    for key in sorted(
+        (k for k, e in entities.items() if e.kind == kind), key=lambda k: entities[k].slug
+    ):
+        e = entities[key]
+        articles = mentioned_in.get(key)
+        if articles:
+            rows.append(
+                {
+                    "name": e.name,
+                    "url": absolute_url(config, entity_url(e)),
+                    "aliases": list(e.aliases),
+                    "description": e.description,
+                    "same_as": list(e.same_as),
+                    "articles": [
+                        absolute_url(config, article_url(it.article.slug)) for it in articles
+                    ],
+                }
+            )
+    section = _SECTION_OF_KIND[kind]
+    return Page(f"api/{section}.json", "api", SECTION_TITLES[section], data=rows)
 
 
 def home_listing(archive: Archive, config: Config) -> ArticleListing:
@@ -1075,11 +1082,40 @@ def plan_units(
             )
         )
 
-    def indexes() -> Iterator[Page]:
+    def index_inputs(kind: EntityKind | None) -> Any:
+        """What an A-Z index shows: every entity of the kind (or every author, for None),
+        with how many articles name it (Ref.count)."""
         shared.forget()  # the entity and author pages are planned: their caches can go
-        return index_pages(archive)
+        article_digests()  # (this makes entity_digests and author_digests)
+        if kind is None:
+            return [(d, len(shared.by_author.get(s, ()))) for s, d in author_digests.items()]
+        entities, mentioned_in = archive.entities, shared.mentioned_in
+        return [
+            (d, len(mentioned_in.get(k, ())))
+            for k, d in entity_digests.items()
+            if entities[k].kind == kind
+        ]
 
-    units.append(PlanUnit("indexes", _always, indexes))
+    def entity_index(kind: EntityKind) -> Iterator[Page]:
+        shared.forget()  # (as above, when the inputs are not worked out)
+        yield entity_index_page(archive, kind, shared.mentioned_in)
+
+    # one A-Z index per unit: an edit of an article's people does not plan the others again
+    for kind in EntityKind:
+        units.append(
+            PlanUnit(
+                f"index:{kind.plural}",
+                inputs(lambda kind=kind: index_inputs(kind)),
+                lambda kind=kind: entity_index(kind),
+            )
+        )
+    units.append(
+        PlanUnit(
+            "index:authors",
+            inputs(lambda: index_inputs(None)),
+            lambda: iter([author_index_page(archive, shared.by_author)]),
+        )
+    )
     by_month = articles_by_month(archive)
     overview = archive_overview(by_month)
     units.append(
@@ -1098,9 +1134,9 @@ def plan_units(
     for listing in archive_listings(config, by_month, overview):
         units.extend(listing_units(listing))
 
-    def api_inputs() -> Any:
-        """What site/api/ shows: each article's headline, date, authors and entities (in
-        archive order), every entity and author."""
+    def api_article_inputs() -> Any:
+        """What site/api/articles.json shows: each article's headline, date, authors and
+        entities (in archive order), and those entities and authors."""
         article_digests()  # (this makes entity_digests and author_digests)
         return (
             [
@@ -1111,7 +1147,34 @@ def plan_units(
             b"".join(author_digests.values()),
         )
 
-    units.append(PlanUnit("api", inputs(api_inputs), lambda: api_pages(archive, config)))
+    def api_entity_inputs(kind: EntityKind) -> Any:
+        """What site/api/<kind>.json shows: each entity of the kind, and the articles (their
+        URLs) naming it."""
+        article_digests()
+        entities, mentioned_in = archive.entities, shared.mentioned_in
+        return [
+            (d, "\0".join([it.article.slug for it in mentioned_in.get(k, ())]))
+            for k, d in entity_digests.items()
+            if entities[k].kind == kind
+        ]
+
+    units.append(
+        PlanUnit(
+            "api:articles",
+            inputs(api_article_inputs),
+            lambda: iter([api_articles_page(archive, config)]),
+        )
+    )
+    for kind in EntityKind:
+        units.append(
+            PlanUnit(
+                f"api:{kind.plural}",
+                inputs(lambda kind=kind: api_entity_inputs(kind)),
+                lambda kind=kind: iter(
+                    [api_entities_page(archive, config, kind, shared.mentioned_in)]
+                ),
+            )
+        )
 
     def rest() -> Iterator[Page]:
         digests.clear()

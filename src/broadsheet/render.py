@@ -125,11 +125,23 @@ def render_page(page: Page, env: jinja2.Environment, config: Config) -> bytes:
     return html.encode("utf-8")
 
 
+def json_bytes(data: Any) -> bytes:
+    """JSON with a list's records one per line: as easy to read and to grep as indented JSON,
+    a fifth smaller, and written by json's C encoder (which `indent` turns off: the API files
+    of 10,000 articles took 0.25 s each)."""
+
+    def one(value: Any) -> str:
+        return json.dumps(value, ensure_ascii=False, sort_keys=True)
+
+    if isinstance(data, list) and data:
+        return ("[\n" + ",\n".join(map(one, data)) + "\n]\n").encode("utf-8")
+    return (one(data) + "\n").encode("utf-8")
+
+
 def render_data(page: Page) -> bytes:
     """A page without a template: JSON, an Atom feed, a sitemap or plain text."""
     if page.format == "json":
-        text = json.dumps(page.data, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
-        return text.encode("utf-8")
+        return json_bytes(page.data)
     if page.format == "atom":
         return atom_bytes(page.data)
     if page.format == "sitemap":
