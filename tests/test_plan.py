@@ -87,25 +87,30 @@ def test_discovery_pages_split_the_sitemap_but_keep_its_address(monkeypatch):
     ]
 
 
+def _people_archive(tmp_path, rng, people, articles, named, most_repeats):
+    """A built archive of `articles` articles, each declaring and naming (1 to `most_repeats`
+    times each) between named[0] and named[1] of `people` people."""
+    from broadsheet.build import build
+    from paths import write_files
+
+    pool = [f"Person{i} Example{i}" for i in range(people)]
+    files = {"site.yaml": "search: false\n"}
+    for n in range(articles):
+        chosen = rng.sample(pool, rng.randint(*named))
+        body = " ".join(f"{p} spoke." for p in chosen for _ in range(rng.randint(1, most_repeats)))
+        files[f"content/s{n}.md"] = f"---\nheadline: S{n}\npeople: {chosen}\n---\n\n{body}\n"
+    return build(write_files(tmp_path / "p", files), incremental=False).archive
+
+
 def test_related_entities_are_the_top_of_a_full_sort(tmp_path):
     """_Shared.related picks what counting and sorting every co-named entity would."""
     import random
     from collections import Counter
 
-    from broadsheet.build import build
     from broadsheet.config import Config
     from broadsheet.plan import _Shared
-    from paths import write_files
 
-    rng = random.Random(3)
-    people = [f"Person{i} Example{i}" for i in range(30)]
-    files = {"site.yaml": "search: false\n"}
-    for n in range(40):
-        named = rng.sample(people, rng.randint(2, 9))
-        body = " ".join(f"{p} spoke." for p in named for _ in range(rng.randint(1, 3)))
-        files[f"content/s{n}.md"] = f"---\nheadline: S{n}\npeople: {named}\n---\n\n{body}\n"
-    result = build(write_files(tmp_path / "p", files), incremental=False)
-    archive = result.archive
+    archive = _people_archive(tmp_path, random.Random(3), 30, 40, (2, 9), 3)
     shared = _Shared(archive, Config())
     prominence = Counter(m.entity for it in archive.articles for m in it.mentions)
     for key, entity in archive.entities.items():
@@ -119,3 +124,19 @@ def test_related_entities_are_the_top_of_a_full_sort(tmp_path):
         assert [(r.name, r.count) for r in shared.related(key, 5)] == [
             (archive.entities[k].name, n) for k, n in naive
         ], entity.name
+
+
+def test_prominence_counts_every_mention_whatever_the_block(tmp_path):
+    """plan._prominence (mentions per entity, counted in arrays a block of articles at a time)
+    agrees with counting each mention, for any block size."""
+    import random
+    from collections import Counter
+
+    from broadsheet.plan import _prominence
+
+    archive = _people_archive(tmp_path, random.Random(5), 12, 15, (1, 5), 4)
+    counted = Counter(m.entity for it in archive.articles for m in it.mentions)
+    expected = {key: counted[key] for key in archive.entities}
+    assert sum(expected.values()) > 15
+    for block in (1, 4, 1000):
+        assert _prominence(archive, block) == expected

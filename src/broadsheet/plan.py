@@ -14,6 +14,7 @@ base_url, else relative to the file they are written in.
 
 from __future__ import annotations
 
+import hashlib
 import math
 from array import array
 from collections import defaultdict
@@ -414,27 +415,34 @@ def _snippet(text: str, start: int, end: int, sentence_start: int, sentence_end:
     )
 
 
-def _prominence(archive: Archive) -> dict[str, int]:
+#: Articles whose mentions _prominence counts at once (bounds its arrays: ~0.5 KB an article).
+PROMINENCE_BLOCK = 5_000
+
+
+def _prominence(archive: Archive, block: int = PROMINENCE_BLOCK) -> dict[str, int]:
     """Entity key → mentions across the archive (breaks ties between equally co-named entities).
 
     Counted in arrays, on every build (~600,000 mentions at 10,000 articles): each mention's
-    entity index within its article becomes an index into all the articles' entity lists."""
+    entity index within its article becomes an index into the articles' entity lists. A block
+    of articles at a time, so that a large archive never holds arrays for all its mentions."""
     # imported here: a build with nothing to do never plans, and starts faster without it
     import numpy as np
 
     keys = list(archive.entities)
     number = {k: i for i, k in enumerate(keys)}
-    items = archive.articles
-    # every article's entities, one after the other, as numbers; where each article's start
-    named = np.fromiter((number[k] for it in items for k in it.entities), dtype=np.int64)
-    sizes = np.fromiter((len(it.entities) for it in items), dtype=np.int64, count=len(items))
-    starts = np.cumsum(sizes) - sizes
-    fields = np.frombuffer(b"".join(it.spans for it in items), dtype=np.intc)
-    local = fields.reshape(-1, LINKED_FIELDS)[:, 2]  # the entity's index in its article
-    mentions = np.fromiter((len(it.spans) for it in items), dtype=np.int64, count=len(items)) // (
-        LINKED_FIELDS * fields.itemsize
-    )
-    counts = np.bincount(named[np.repeat(starts, mentions) + local], minlength=len(keys))
+    counts = np.zeros(len(keys), dtype=np.int64)
+    for low in range(0, len(archive.articles), block):
+        items = archive.articles[low : low + block]
+        # the block's entities, one article after the other, as numbers; where each starts
+        named = np.fromiter((number[k] for it in items for k in it.entities), dtype=np.int64)
+        sizes = np.fromiter((len(it.entities) for it in items), dtype=np.int64, count=len(items))
+        starts = np.cumsum(sizes) - sizes
+        fields = np.frombuffer(b"".join(it.spans for it in items), dtype=np.intc)
+        local = fields.reshape(-1, LINKED_FIELDS)[:, 2]  # the entity's index in its article
+        mentions = np.fromiter(
+            (len(it.spans) for it in items), dtype=np.int64, count=len(items)
+        ) // (LINKED_FIELDS * fields.itemsize)
+        counts += np.bincount(named[np.repeat(starts, mentions) + local], minlength=len(keys))
     return dict(zip(keys, counts.tolist(), strict=True))
 
 
@@ -1152,11 +1160,13 @@ def plan_units(
         URLs) naming it."""
         article_digests()
         entities, mentioned_in = archive.entities, shared.mentioned_in
-        return [
-            (d, "\0".join([it.article.slug for it in mentioned_in.get(k, ())]))
-            for k, d in entity_digests.items()
-            if entities[k].kind == kind
-        ]
+        # hashed entity by entity: a large archive's lists of slugs are never all held at once
+        h = hashlib.blake2b(digest_size=16)
+        for k, d in entity_digests.items():
+            if entities[k].kind == kind:
+                slugs = "\0".join([it.article.slug for it in mentioned_in.get(k, ())]).encode()
+                h.update(d + len(slugs).to_bytes(8, "little") + slugs)
+        return h.digest()
 
     units.append(
         PlanUnit(
