@@ -230,7 +230,6 @@ def fewer_collections() -> Iterator[None]:
     try:
         yield
     finally:
-        gc.unfreeze()  # what loading froze (incremental._read) is watched again
         gc.set_threshold(*before)
 
 

@@ -195,30 +195,23 @@ def tree_id(path: Path) -> TreeId | None:
 
 
 @contextmanager
-def _collector_paused(keep: bool = False) -> Iterator[None]:
+def _collector_paused() -> Iterator[None]:
     """The cyclic garbage collector off for a while (as it was, after). Loading the parse
     results makes millions of objects, and every few hundred made start a collection that, now
     and then, walks every object of the build: most of the time of a large load, and much of a
-    dump's. Nothing is left uncollected: objects still go when unreferenced, cycles later.
-
-    With `keep`, what exists when the block ends is moved out of the collector's sight
-    (gc.freeze) before it is turned back on: else its next collection walks every object just
-    loaded (~0.3 s for the parse results of 10,000 articles), which a build keeps to its end
-    anyway. build.fewer_collections gives them back (gc.unfreeze) when the build ends."""
+    dump's. Nothing is left uncollected: objects still go when unreferenced, cycles later."""
     enabled = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
         if enabled:
-            if keep:
-                gc.freeze()
             gc.enable()
 
 
-def _read(path: Path, keep: bool = False) -> Any:
+def _read(path: Path) -> Any:
     try:
-        with path.open("rb") as f, _collector_paused(keep):
+        with path.open("rb") as f, _collector_paused():
             version, value = pickle.load(f)
     except Exception:  # a cache: anything unreadable is simply not used
         return None
@@ -269,11 +262,10 @@ def _shard(rel: str) -> int:
 
 def load_parsed(folder: Path, parse_settings: bytes) -> dict[str, ParsedFile]:
     """The last build's parse of every content file (by path), as far as it is readable and
-    was made under `parse_settings` (each shard says which it was made under). Called within
-    build.fewer_collections: what is loaded is kept out of the collector's sight (_read)."""
+    was made under `parse_settings` (each shard says which it was made under)."""
     parsed: dict[str, ParsedFile] = {}
     for n in range(PARSED_SHARDS):
-        shard = _read(folder / PARSED_FILE.format(n), keep=True)
+        shard = _read(folder / PARSED_FILE.format(n))
         if isinstance(shard, tuple) and len(shard) == 2 and shard[0] == parse_settings:
             parsed.update(shard[1])
     return parsed
