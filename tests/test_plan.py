@@ -132,11 +132,13 @@ def test_prominence_counts_every_mention_whatever_the_block(tmp_path):
     import random
     from collections import Counter
 
+    from broadsheet.naming import NamedIn
     from broadsheet.plan import _prominence
 
     archive = _people_archive(tmp_path, random.Random(5), 12, 15, (1, 5), 4)
+    named = NamedIn(archive.articles, list(archive.entities))
     counted = Counter(m.entity for it in archive.articles for m in it.mentions)
     expected = {key: counted[key] for key in archive.entities}
     assert sum(expected.values()) > 15
     for block in (1, 4, 1000):
-        assert _prominence(archive, block) == expected
+        assert _prominence(named, block) == expected

@@ -41,8 +41,9 @@ from broadsheet.model import (
     packed,
     unpacked,
 )
+from broadsheet.naming import ArticlesNaming, NamedIn
 from broadsheet.quotes import Quote, attribute_quotes
-from broadsheet.related import most_named_with
+from broadsheet.related import most_named_with_arrays
 from broadsheet.timeline import ENTITY_MAX_MONTHS, MONTH_NAMES, Timeline, build_timeline
 
 SECTION_TITLES = {
@@ -419,30 +420,29 @@ def _snippet(text: str, start: int, end: int, sentence_start: int, sentence_end:
 PROMINENCE_BLOCK = 5_000
 
 
-def _prominence(archive: Archive, block: int = PROMINENCE_BLOCK) -> dict[str, int]:
+def _prominence(named: NamedIn, block: int = PROMINENCE_BLOCK) -> dict[str, int]:
     """Entity key → mentions across the archive (breaks ties between equally co-named entities).
 
     Counted in arrays, on every build (~600,000 mentions at 10,000 articles): each mention's
     entity index within its article becomes an index into the articles' entity lists. A block
     of articles at a time, so that a large archive never holds arrays for all its mentions."""
-    # imported here: a build with nothing to do never plans, and starts faster without it
     import numpy as np
 
-    keys = list(archive.entities)
-    number = {k: i for i, k in enumerate(keys)}
+    keys, articles = named.keys, named.articles
     counts = np.zeros(len(keys), dtype=np.int64)
-    for low in range(0, len(archive.articles), block):
-        items = archive.articles[low : low + block]
+    for low in range(0, len(articles), block):
+        items = articles[low : low + block]
         # the block's entities, one article after the other, as numbers; where each starts
-        named = np.fromiter((number[k] for it in items for k in it.entities), dtype=np.int64)
-        sizes = np.fromiter((len(it.entities) for it in items), dtype=np.int64, count=len(items))
-        starts = np.cumsum(sizes) - sizes
+        starts = named.starts[low : low + len(items)]
+        first = int(starts[0]) if len(items) else 0
+        block_entities = named.entity[first : first + int(named.sizes[low : low + block].sum())]
         fields = np.frombuffer(b"".join(it.spans for it in items), dtype=np.intc)
         local = fields.reshape(-1, LINKED_FIELDS)[:, 2]  # the entity's index in its article
         mentions = np.fromiter(
             (len(it.spans) for it in items), dtype=np.int64, count=len(items)
         ) // (LINKED_FIELDS * fields.itemsize)
-        counts += np.bincount(named[np.repeat(starts, mentions) + local], minlength=len(keys))
+        at = np.repeat(starts - first, mentions) + local
+        counts += np.bincount(block_entities[at], minlength=len(keys))
     return dict(zip(keys, counts.tolist(), strict=True))
 
 
@@ -597,17 +597,14 @@ class _Shared:
         self.archive = archive
         self.config = config
         self.feed_entries = _FeedEntries(archive, config)
-        self.mentioned_in: dict[str, list[ResolvedArticle]] = defaultdict(list)
-        #: entity key → its index in the `entities` of each article of mentioned_in[key]
-        self.index_in: dict[str, list[int]] = defaultdict(list)
+        #: which articles name which entity (as arrays), and as lists, newest first
+        self.named = NamedIn(archive.articles, list(archive.entities))
+        self.mentioned_in = ArticlesNaming(self.named)
         self.by_author: dict[str, list[ResolvedArticle]] = defaultdict(list)
         for item in archive.articles:  # already newest first
-            for index, key in enumerate(item.entities):
-                self.mentioned_in[key].append(item)
-                self.index_in[key].append(index)
             for slug in item.authors:
                 self.by_author[slug].append(item)
-        prominence = _prominence(archive)
+        prominence = _prominence(self.named)
         #: every entity key, most mentioned across the archive first, then by name (then key):
         #: how co-named entities that are named together equally often are ordered
         self.ranked = sorted(
@@ -666,11 +663,13 @@ class _Shared:
         count, then by mentions across the archive, then by name (related.py)."""
         if limit not in self._related:
             # every entity's list at once: one pass of array operations over the archive
-            named = (
-                [self.position[k] for k in item.entities[:RELATED_SCAN]]
-                for item in self.archive.articles
-            )
-            self._related[limit] = most_named_with(named, len(self.ranked), limit)
+            import numpy as np
+
+            named = self.named
+            position = np.array([self.position[k] for k in named.keys], dtype=np.int64)
+            flat = position[named.entity[named.index < RELATED_SCAN]]
+            lengths = np.minimum(named.sizes, RELATED_SCAN)
+            self._related[limit] = most_named_with_arrays(flat, lengths, len(self.ranked), limit)
         ranked = self.ranked
         return [(ranked[p], n) for p, n in self._related[limit].get(self.position[key], ())]
 
@@ -695,7 +694,7 @@ def one_entity_pages(shared: _Shared, key: str) -> Iterator[Page]:
             shared.snippet(it, index),
             shared.quotes_by(it, key),
         )
-        for it, index in zip(articles, shared.index_in.get(key, []), strict=True)
+        for it, index in zip(articles, shared.named.indexes(key) if articles else [], strict=True)
     ]
     related = shared.related(key, shared.config.related_limit)
     yield from _subject_pages(
@@ -1002,6 +1001,8 @@ def plan_units(
     digests: dict[str, bytes] = {}  # article slug → its digest
     entity_digests: dict[str, bytes] = {}
     author_digests: dict[str, bytes] = {}
+    # the same, as arrays by place in archive.articles: an entity's articles are a slice
+    by_number: dict[str, Any] = {}  # "digests", "slugs" → array
 
     def article_digests() -> dict[str, bytes]:
         """Every article's digest, and every entity's and author's, made at once when first
@@ -1009,12 +1010,24 @@ def plan_units(
         large archive), and then each is a dict lookup, not a call."""
         assert fingerprint is not None
         if not digests:
+            import numpy as np
+
             entity_digests.update((k, fingerprint(e)) for k, e in archive.entities.items())
             author_digests.update((s, fingerprint(a)) for s, a in archive.authors.items())
             for item in archive.articles:
                 inputs_ = _article_inputs(item, entity_digests, author_digests)
                 digests[item.article.slug] = fingerprint(inputs_)
+            by_number["digests"] = np.array(list(digests.values()), dtype=bytes)
+            by_number["slugs"] = np.array(
+                [it.article.slug.encode() for it in archive.articles], dtype=bytes
+            )
         return digests
+
+    def of_entity_articles(key: str) -> bytes:
+        """The digests of the articles naming the entity, in archive order (of_articles of
+        its articles, taken from an array)."""
+        article_digests()
+        return by_number["digests"][shared.named.numbers(key)].tobytes()
 
     def of_article(item: ResolvedArticle) -> bytes:
         return article_digests()[item.article.slug]
@@ -1058,15 +1071,14 @@ def plan_units(
         )
     limit = config.related_limit
     for key in sorted(archive.entities):
-        articles = shared.mentioned_in.get(key)
-        if not articles:
+        if not shared.named.count(key):
             continue
         units.append(
             PlanUnit(
                 f"entity:{key}",
                 inputs(
-                    lambda key=key, articles=articles: (
-                        of_articles(articles),  # (this makes entity_digests)
+                    lambda key=key: (
+                        of_entity_articles(key),  # (this makes entity_digests)
                         entity_digests[key],
                         # each related entity by its digest (its name, kind and URL), and count
                         [(entity_digests[k], n) for k, n in shared.related_keys(key, limit)],
@@ -1097,12 +1109,8 @@ def plan_units(
         article_digests()  # (this makes entity_digests and author_digests)
         if kind is None:
             return [(d, len(shared.by_author.get(s, ()))) for s, d in author_digests.items()]
-        entities, mentioned_in = archive.entities, shared.mentioned_in
-        return [
-            (d, len(mentioned_in.get(k, ())))
-            for k, d in entity_digests.items()
-            if entities[k].kind == kind
-        ]
+        entities, count = archive.entities, shared.named.count
+        return [(d, count(k)) for k, d in entity_digests.items() if entities[k].kind == kind]
 
     def entity_index(kind: EntityKind) -> Iterator[Page]:
         shared.forget()  # (as above, when the inputs are not worked out)
@@ -1159,13 +1167,15 @@ def plan_units(
         """What site/api/<kind>.json shows: each entity of the kind, and the articles (their
         URLs) naming it."""
         article_digests()
-        entities, mentioned_in = archive.entities, shared.mentioned_in
+        entities, named, slugs = archive.entities, shared.named, by_number["slugs"]
         # hashed entity by entity: a large archive's lists of slugs are never all held at once
+        # (slugs padded to the longest one's width with zero bytes, which no slug has)
         h = hashlib.blake2b(digest_size=16)
+        h.update(slugs.dtype.itemsize.to_bytes(8, "little"))
         for k, d in entity_digests.items():
             if entities[k].kind == kind:
-                slugs = "\0".join([it.article.slug for it in mentioned_in.get(k, ())]).encode()
-                h.update(d + len(slugs).to_bytes(8, "little") + slugs)
+                listed = slugs[named.numbers(k)].tobytes() if named.count(k) else b""
+                h.update(d + len(listed).to_bytes(8, "little") + listed)
         return h.digest()
 
     units.append(
@@ -1190,6 +1200,7 @@ def plan_units(
         digests.clear()
         entity_digests.clear()
         author_digests.clear()
+        by_number.clear()
         yield search_page(config)
         yield not_found_page(config)
 

@@ -35,16 +35,33 @@ def most_named_with(
     # imported here: a build with nothing to do never gets this far, and starts faster
     import numpy as np
 
-    rows = [np.asarray(row, dtype=np.int64) for row in named if len(row) > 1]
-    if not rows or limit <= 0:
+    rows = [list(row) for row in named]
+    flat = np.fromiter((p for row in rows for p in row), dtype=np.int64)
+    lengths = np.fromiter((len(row) for row in rows), dtype=np.int64, count=len(rows))
+    return most_named_with_arrays(flat, lengths, places, limit, block_pairs)
+
+
+def most_named_with_arrays(
+    flat: np.ndarray,
+    lengths: np.ndarray,
+    places: int,
+    limit: int,
+    block_pairs: int = BLOCK_PAIRS,
+) -> dict[int, list[tuple[int, int]]]:
+    """most_named_with, the articles given as arrays: `flat`, every article's positions one
+    article after the other, and `lengths`, how many each article has."""
+    import numpy as np
+
+    if not len(flat) or limit <= 0:
         return {}
-    flat = np.concatenate(rows)
-    lengths = np.array([len(row) for row in rows], dtype=np.int64)
+    flat = flat.astype(np.int64, copy=False)
+    lengths = lengths.astype(np.int64, copy=False)
     starts = np.cumsum(lengths) - lengths
     # For each entity occurrence: its article's length and where the article's row starts.
+    # (An article naming one entity pairs it only with itself, which is not counted.)
     pairs_of = np.repeat(lengths, lengths)
     row_start = np.repeat(starts, lengths)
-    most = len(rows) + 1  # more than any count: (most - count) stays positive
+    most = len(lengths) + 1  # more than any count: (most - count) stays positive
 
     result: dict[int, list[tuple[int, int]]] = {}
     # Occurrences of the same entity must be counted in one block: blocks split the positions.

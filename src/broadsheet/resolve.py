@@ -483,51 +483,58 @@ def _surname_owners(keys: dict[str, _Tally], kinds: dict[str, EntityKind]) -> di
     return owners
 
 
-def _linked_entities(
-    item: ArticleInput, keys: dict[str, str], key_to_entity: dict[str, str]
-) -> tuple[dict[str, int], list[tuple[bytes, int]]]:
-    """The archive entities the article names (key → index, in first-mention order) and each
-    of its linked ArticleEntity's spans with the index of the entity they link to."""
-    order: dict[str, int] = {}
-    spans: list[tuple[bytes, int]] = []
-    for ent in item.entities:
-        ekey = key_to_entity.get(keys[ent.name])
-        if ekey is not None:
-            spans.append((ent.spans, order.setdefault(ekey, len(order))))
-    return order, spans
+def _linked(
+    inputs: Sequence[ArticleInput], link: dict[str, int], linked_keys: Sequence[str]
+) -> list[tuple[tuple[str, ...], bytes]]:
+    """For each article: the archive entities it names, in first-mention order (the order of
+    its ArticleEntity list, several of which may link to one entity), and its
+    ResolvedArticle.spans: its linked entities' mentions merged in text order (by start, then
+    end; a tie keeps entity order), each with the index of its entity in that order.
 
-
-def _linked_spans(named: list[tuple[dict[str, int], list[tuple[bytes, int]]]]) -> list[bytes]:
-    """Each article's ResolvedArticle.spans: its entities' mentions merged in text order
-    (by start, then end; a tie keeps entity order), each with its entity's index.
-
-    Done for the whole archive at once in arrays (about 60 mentions an article): one stable
-    sort by (article, start, end) instead of a tuple and a comparison per mention."""
+    `link`: each ArticleEntity name → the number of the entity it links to (its place in
+    `linked_keys`), or -1. Done for the whole archive at once in arrays (about 14 entities and
+    60 mentions an article), not a Python step per entity and per mention."""
     # imported here: a build with nothing to do never resolves, and starts faster without it
     import numpy as np
 
-    chunks = [data for _, spans in named for data, _ in spans]
-    counts = np.fromiter(
-        (len(data) // _SPAN_BYTES for data in chunks), dtype=np.int64, count=len(chunks)
+    sizes = np.fromiter((len(item.entities) for item in inputs), np.int64, count=len(inputs))
+    number = np.fromiter(
+        (link[ent.name] for item in inputs for ent in item.entities), np.int64, int(sizes.sum())
     )
-    entity = np.repeat(
-        np.fromiter((index for _, spans in named for _, index in spans), np.intc, len(chunks)),
-        counts,
-    )
-    article = np.repeat(
-        np.arange(len(named)), np.array([len(spans) for _, spans in named], dtype=np.int64)
-    )
-    article = np.repeat(article, counts)
+    article = np.repeat(np.arange(len(inputs), dtype=np.int64), sizes)
+    linked = np.flatnonzero(number >= 0)
+    # each (article, entity) pair once, at its first ArticleEntity: ordered by that, the pairs
+    # come article by article, each article's in first-mention order
+    pair = article[linked] * max(len(linked_keys), 1) + number[linked]
+    _, first, pair_of = np.unique(pair, return_index=True, return_inverse=True)
+    by_first = np.argsort(first, kind="stable")
+    first_article = article[linked][first[by_first]]
+    pairs_per_article = np.bincount(first_article, minlength=len(inputs))
+    pair_starts = np.cumsum(pairs_per_article) - pairs_per_article
+    # each pair's index among its article's entities
+    rank = np.empty(len(first), dtype=np.int64)
+    rank[by_first] = np.arange(len(first)) - pair_starts[first_article]
+    keys = np.array(linked_keys, dtype=object)[number[linked][first[by_first]]].tolist()
+
+    flat = [ent.spans for item in inputs for ent in item.entities]
+    chunks = [flat[i] for i in linked.tolist()]
+    counts = np.fromiter((len(data) // _SPAN_BYTES for data in chunks), np.int64, len(chunks))
+    entity = np.repeat(rank[pair_of], counts)
+    mention_article = np.repeat(article[linked], counts)
     found = np.frombuffer(b"".join(chunks), dtype=np.intc).reshape(-1, ENTITY_FIELDS)
-    order = np.lexsort((found[:, 1], found[:, 0], article))  # stable: ties keep their order
+    order = np.lexsort((found[:, 1], found[:, 0], mention_article))  # stable: ties keep order
     out = np.empty((len(order), LINKED_FIELDS), dtype=np.intc)
     out[:, 0] = found[order, 0]
     out[:, 1] = found[order, 1]
     out[:, 2] = entity[order]
     out[:, 3] = found[order, 2]
     out[:, 4] = found[order, 3]
-    ends = np.cumsum(np.bincount(article, minlength=len(named))).tolist()
-    return [out[a:b].tobytes() for a, b in zip([0, *ends][:-1], ends, strict=True)]
+    ends = np.cumsum(np.bincount(mention_article, minlength=len(inputs))).tolist()
+    key_ends = np.cumsum(pairs_per_article).tolist()
+    return [
+        (tuple(keys[k0:k1]), out[m0:m1].tobytes())
+        for k0, k1, m0, m1 in zip([0, *key_ends[:-1]], key_ends, [0, *ends[:-1]], ends, strict=True)
+    ]
 
 
 def resolve_archive(
@@ -641,8 +648,10 @@ def resolve_archive(
     authors: dict[str, Author] = {}
     author_by_key: dict[str, str] = {}
     resolved: list[ResolvedArticle] = []
-    named = [_linked_entities(item, keys, key_to_entity) for item in inputs]
-    for item, (order, _), spans in zip(inputs, named, _linked_spans(named), strict=True):
+    linked_keys = list(entities)
+    number = {k: i for i, k in enumerate(linked_keys)}
+    link = {name: number.get(key_to_entity.get(key, ""), -1) for name, key in keys.items()}
+    for item, (order, spans) in zip(inputs, _linked(inputs, link, linked_keys), strict=True):
         slugs = []
         for byline in item.article.bylines:
             akey = name_key(byline)
