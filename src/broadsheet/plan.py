@@ -30,6 +30,7 @@ from broadsheet.bodytext import LinkedBody
 from broadsheet.config import Config
 from broadsheet.extract.names import name_key
 from broadsheet.feeds import Feed, FeedAuthor, FeedEntry, article_time, newest_first, tag_uri
+from broadsheet.jsonfiles import JsonRecords
 from broadsheet.model import (
     LINKED_FIELDS,
     Archive,
@@ -828,22 +829,23 @@ def api_articles_page(archive: Archive, config: Config) -> Page:
     """site/api/articles.json: every article's headline, byline, date, URL and the names of
     the entities it names, by kind (a machine-readable twin of the article pages)."""
     kind_and_name = {k: (e.kind, e.name) for k, e in archive.entities.items()}
-    articles = []
-    for it in archive.articles:
+
+    def record(it: ResolvedArticle) -> dict[str, Any]:
         named: dict[EntityKind, list[str]] = {kind: [] for kind in _SECTION_OF_KIND}
         for key in it.entities:
             kind, name = kind_and_name[key]
             named[kind].append(name)
-        articles.append(
-            {
-                "headline": it.article.headline,
-                "byline": [archive.authors[s].name for s in it.authors],
-                "date": it.article.date.isoformat() if it.article.date else None,
-                "url": absolute_url(config, article_url(it.article.slug)),
-                **{_SECTION_OF_KIND[kind]: names for kind, names in named.items()},
-            }
-        )
-    return Page("api/articles.json", "api", "Articles", data=articles)
+        return {
+            "headline": it.article.headline,
+            "byline": [archive.authors[s].name for s in it.authors],
+            "date": it.article.date.isoformat() if it.article.date else None,
+            "url": absolute_url(config, article_url(it.article.slug)),
+            **{_SECTION_OF_KIND[kind]: names for kind, names in named.items()},
+        }
+
+    # encoded record by record: the records of every article are never held as dicts
+    data = JsonRecords.of(map(record, archive.articles))
+    return Page("api/articles.json", "api", "Articles", data=data)
 
 
 def api_entities_page(
@@ -855,25 +857,24 @@ def api_entities_page(
     """site/api/<people|organizations|places>.json: every entity of a kind named in an
     article, by slug, with the URLs of the articles naming it (newest first)."""
     entities = archive.entities
-    rows = []
-    for key in sorted(
+
+    def record(e: Entity, articles: Sequence[ResolvedArticle]) -> dict[str, Any]:
+        return {
+            "name": e.name,
+            "url": absolute_url(config, entity_url(e)),
+            "aliases": list(e.aliases),
+            "description": e.description,
+            "same_as": list(e.same_as),
+            "articles": [absolute_url(config, article_url(it.article.slug)) for it in articles],
+        }
+
+    keys = sorted(
         (k for k, e in entities.items() if e.kind == kind), key=lambda k: entities[k].slug
-    ):
-        e = entities[key]
-        articles = mentioned_in.get(key)
-        if articles:
-            rows.append(
-                {
-                    "name": e.name,
-                    "url": absolute_url(config, entity_url(e)),
-                    "aliases": list(e.aliases),
-                    "description": e.description,
-                    "same_as": list(e.same_as),
-                    "articles": [
-                        absolute_url(config, article_url(it.article.slug)) for it in articles
-                    ],
-                }
-            )
+    )
+    # encoded record by record, each entity's list of articles made only for its record
+    rows = JsonRecords.of(
+        record(entities[key], articles) for key in keys if (articles := mentioned_in.get(key))
+    )
     section = _SECTION_OF_KIND[kind]
     return Page(f"api/{section}.json", "api", SECTION_TITLES[section], data=rows)
 

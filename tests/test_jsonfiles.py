@@ -1,8 +1,8 @@
-"""render.py: data files (the templates are covered by the site tests)."""
+"""jsonfiles.py: the API files' JSON."""
 
 import json
 
-from broadsheet.render import json_bytes
+from broadsheet.jsonfiles import JsonRecords, json_bytes
 
 
 def test_json_lists_one_record_per_line_and_reads_back_equal():
@@ -22,3 +22,9 @@ def test_json_lists_one_record_per_line_and_reads_back_equal():
 def test_json_other_values_on_one_line():
     assert json_bytes([]) == b"[]\n"
     assert json_bytes({"b": 1, "a": [1, 2]}) == b'{"a": [1, 2], "b": 1}\n'
+
+
+def test_records_encoded_as_they_are_made_give_the_same_file_as_the_list():
+    rows = [{"name": "Zoë", "n": [1, 2]}, {"name": 'a "b"', "n": []}]
+    assert json_bytes(JsonRecords.of(iter(rows))) == json_bytes(rows)
+    assert json_bytes(JsonRecords.of([])) == json_bytes([]) == b"[]\n"
