@@ -852,29 +852,30 @@ def api_entities_page(
     archive: Archive,
     config: Config,
     kind: EntityKind,
-    mentioned_in: Mapping[str, Sequence[ResolvedArticle]],
+    named: NamedIn,
+    urls: Sequence[str],
 ) -> Page:
     """site/api/<people|organizations|places>.json: every entity of a kind named in an
-    article, by slug, with the URLs of the articles naming it (newest first)."""
+    article, by slug, with the URLs of the articles naming it (newest first). `urls`: each
+    article's absolute URL, by its place in archive.articles (made once for the four files)."""
     entities = archive.entities
 
-    def record(e: Entity, articles: Sequence[ResolvedArticle]) -> dict[str, Any]:
+    def record(key: str) -> dict[str, Any]:
+        e = entities[key]
         return {
             "name": e.name,
             "url": absolute_url(config, entity_url(e)),
             "aliases": list(e.aliases),
             "description": e.description,
             "same_as": list(e.same_as),
-            "articles": [absolute_url(config, article_url(it.article.slug)) for it in articles],
+            "articles": [urls[n] for n in named.numbers(key).tolist()],
         }
 
     keys = sorted(
         (k for k, e in entities.items() if e.kind == kind), key=lambda k: entities[k].slug
     )
     # encoded record by record, each entity's list of articles made only for its record
-    rows = JsonRecords.of(
-        record(entities[key], articles) for key in keys if (articles := mentioned_in.get(key))
-    )
+    rows = JsonRecords.of(record(key) for key in keys if named.count(key))
     section = _SECTION_OF_KIND[kind]
     return Page(f"api/{section}.json", "api", SECTION_TITLES[section], data=rows)
 
@@ -1003,7 +1004,7 @@ def plan_units(
     entity_digests: dict[str, bytes] = {}
     author_digests: dict[str, bytes] = {}
     # the same, as arrays by place in archive.articles: an entity's articles are a slice
-    by_number: dict[str, Any] = {}  # "digests", "slugs" → array
+    by_number: dict[str, Any] = {}  # "digests", "slugs" → array; "urls" → list
 
     def article_digests() -> dict[str, bytes]:
         """Every article's digest, and every entity's and author's, made at once when first
@@ -1179,6 +1180,14 @@ def plan_units(
                 h.update(d + len(listed).to_bytes(8, "little") + listed)
         return h.digest()
 
+    def article_urls() -> list[str]:
+        """Each article's absolute URL, by place in archive.articles (kept till the end)."""
+        if "urls" not in by_number:
+            by_number["urls"] = [
+                absolute_url(config, article_url(it.article.slug)) for it in archive.articles
+            ]
+        return by_number["urls"]
+
     units.append(
         PlanUnit(
             "api:articles",
@@ -1192,7 +1201,7 @@ def plan_units(
                 f"api:{kind.plural}",
                 inputs(lambda kind=kind: api_entity_inputs(kind)),
                 lambda kind=kind: iter(
-                    [api_entities_page(archive, config, kind, shared.mentioned_in)]
+                    [api_entities_page(archive, config, kind, shared.named, article_urls())]
                 ),
             )
         )
