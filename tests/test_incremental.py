@@ -69,6 +69,7 @@ def _mutate(rng: random.Random, project: Path, serial: list[int]) -> str:
     op = rng.choice(
         [
             "edit-body",
+            "edit-body-plain",
             "edit-people",
             "edit-date",
             "edit-byline",
@@ -105,6 +106,9 @@ def _mutate(rng: random.Random, project: Path, serial: list[int]) -> str:
     text = target.read_text()
     if op == "edit-body":
         target.write_text(text + f"\n{rng.choice(PEOPLE)} spoke again.\n")
+    elif op == "edit-body-plain":  # names no one: the last resolution is reused
+        head, _, body = text.partition("---\n\n")
+        target.write_text(f"{head}---\n\nA first line, naming no one.\n\n{body}")
     elif op == "edit-people":
         line = next(x for x in text.splitlines() if x.startswith("people:"))
         target.write_text(text.replace(line, f"people: {rng.sample(PEOPLE, 2)}"))
@@ -520,3 +524,37 @@ def test_a_page_that_carries_its_source_digest_is_not_digested_again():
 
     page = Page("a/", "article", "A", data=lambda: None, source=b"known")
     assert source_digest(page, b"settings") == b"known"
+
+
+def test_an_edit_that_names_no_one_new_links_the_article_without_resolving_the_archive(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    # Resolution decides the archive's entities from every article's names and mention counts:
+    # an edit that leaves those as they were links the edited article alone, the rest as last
+    # time. Its mentions move (a paragraph is added before them): the links must follow.
+    import broadsheet.build
+
+    project = _project(tmp_path, random.Random(8), 12)
+    build(project, workers=1)
+    calls: list[int] = []
+    resolve_with_links = broadsheet.build.resolve_with_links
+
+    def counting(inputs, registry):  # type: ignore[no-untyped-def]
+        calls.append(len(inputs))
+        return resolve_with_links(inputs, registry)
+
+    monkeypatch.setattr(broadsheet.build, "resolve_with_links", counting)
+    target = project / "content" / "story-7.md"
+    head, _, body = target.read_text().partition("---\n\n")
+    target.write_text(f"{head}---\n\nA new first paragraph, naming no one.\n\n{body}")
+    build(project, workers=1)
+    assert calls == []
+    assert site_files(project / "site") == _cold(project, tmp_path)
+    calls.clear()  # (the cold build resolves)
+
+    # one more mention of someone already named changes the counts: the archive is resolved
+    first = next(p for p in PEOPLE if p in body)
+    target.write_text(target.read_text() + f"\n{first} spoke again.\n")
+    build(project, workers=1)
+    assert calls == [12]
+    assert site_files(project / "site") == _cold(project, tmp_path)

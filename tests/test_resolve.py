@@ -494,3 +494,8 @@ def test_an_articles_mentions_of_several_entities_are_merged_in_text_order():
     assert one.mention_counts() == {"person/rand-paul": 3, "place/moscow": 3}
     two = next(it for it in archive.articles if it.article.slug == "two")
     assert [(m.start, m.end, m.entity) for m in two.mentions] == [(0, 6, "place/moscow")]
+
+
+def test_an_archive_of_no_articles():
+    archive, problems = resolve_archive([], Registry())
+    assert archive.articles == () and archive.entities == {} and problems == []

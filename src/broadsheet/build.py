@@ -27,6 +27,7 @@ from broadsheet.incremental import (
     FileStat,
     Manifest,
     ParsedFile,
+    ResolutionMemo,
     TreeId,
     UnitRecord,
     code_digest,
@@ -35,9 +36,11 @@ from broadsheet.incremental import (
     file_stat,
     files_digest,
     load_parsed,
+    load_resolution,
     load_state,
     object_digest,
     save_parsed,
+    save_resolution,
     save_state,
     save_trees,
     settings_digest,
@@ -61,7 +64,15 @@ from broadsheet.plan import Page, discovery_pages, listed_in_sitemap, plan_units
 from broadsheet.publish import Placed, Published, Reuse, StaleSite, place, publish
 from broadsheet.registry import Registry, load_registry
 from broadsheet.render import make_environment, static_files, theme_dirs
-from broadsheet.resolve import ArticleEntity, ArticleInput, article_entities, resolve_archive
+from broadsheet.resolve import (
+    ArticleEntity,
+    ArticleInput,
+    Links,
+    article_entities,
+    relink_archive,
+    resolve_with_links,
+    tallied,
+)
 from broadsheet.search import build_search_index
 from broadsheet.workers import (
     CHUNK,
@@ -415,6 +426,50 @@ def entities_of(
     return out
 
 
+def resolve_reusing(
+    inputs: Sequence[ArticleInput],
+    keys: Sequence[bytes],
+    basis: bytes,
+    order: bytes,
+    memo: ResolutionMemo | None,
+    previous: dict[str, ParsedFile],
+    registry: Registry,
+) -> tuple[Archive, list[Problem], dict[str, int], list[Links]]:
+    """resolve.resolve_with_links, or, when it would decide what the last resolution (`memo`)
+    decided, that resolution with the changed articles linked again (resolve.relink_archive).
+
+    It would decide the same when the code and registry (`basis`), the articles with their
+    order and bylines (`order`) are the same, and each article's entities (`keys`, see
+    entities_key) are either the ones resolved last time or, changed, add the same tallies as
+    the ones resolved last time (read from the last build's parse, `previous`): a body edit
+    that names no one new or differently."""
+    if memo is not None and memo.basis == basis and memo.order == order:
+        kept: list[Links] = []
+        again: list[int] = []
+        for i, (item, key) in enumerate(zip(inputs, keys, strict=True)):
+            rel = item.article.source_path
+            entry = memo.articles.get(rel)
+            if entry is None:
+                break
+            if entry[0] != key:
+                before = previous.get(rel)
+                if (
+                    before is None
+                    or before.entities is None
+                    or before.entities[0] != entry[0]
+                    or tallied(before.entities[1]) != tallied(item.entities)
+                ):
+                    break
+                again.append(i)
+            kept.append(entry[1])
+        else:
+            archive, links = relink_archive(
+                inputs, kept, again, memo.entities, memo.authors, memo.link
+            )
+            return archive, list(memo.problems), memo.link, links
+    return resolve_with_links(inputs, registry)
+
+
 def _build_parsed(
     bi: _BuildInput,
     state: BuildState,
@@ -458,10 +513,28 @@ def _build_parsed(
         ArticleInput(a, t, found_entities)
         for a, t, found_entities in zip(articles, texts, entities, strict=True)
     ]
-    archive, found = resolve_archive(inputs, bi.registry)
-    problems.add(*found)
-    if work is not None:
+    if work is None:
+        archive, found, _, _ = resolve_with_links(inputs, bi.registry)
+    else:
+        basis = digest(code + registry_digest)
+        order = object_digest([(a.source_path, a.bylines) for a in articles])
+        keys = [parsed_files[a.source_path].entities[0] for a in articles]  # type: ignore[index]
+        memo = load_resolution(work)
+        archive, found, link, links = resolve_reusing(
+            inputs, keys, basis, order, memo, previous, bi.registry
+        )
         save_parsed(work, parsed_files, previous, parse_settings)
+        articles_memo = {
+            a.source_path: (k, li) for a, k, li in zip(articles, keys, links, strict=True)
+        }
+        save_resolution(
+            work,
+            ResolutionMemo(
+                basis, order, archive.entities, archive.authors, tuple(found), link, articles_memo
+            ),
+        )
+        del memo, link, links, articles_memo, keys
+    problems.add(*found)
     # The parse results (saved above: a cache, keyed by each file's content) and every
     # article's found mentions can go now: the archive holds what the pages need. They are the
     # largest part of what a build holds (~15 KB an article), and the peak is still to come.

@@ -40,6 +40,8 @@ STATE_FILE = "state.pickle"
 #: (publish.py) and the rest of the state, larger, once at its end.
 TREES_FILE = "trees.pickle"
 PARSED_FILE = "parsed-{:02d}.pickle"
+#: The last resolution of the archive (ResolutionMemo).
+RESOLUTION_FILE = "resolution.pickle"
 
 #: A content file as the file system describes it: (size, mtime_ns, inode). Equal stats are
 #: taken to mean equal content, as make, rsync and Pelican's mtime check assume.
@@ -61,6 +63,22 @@ class ParsedFile:
     #: (digest of what they were found from, the article's entities): resolve.article_entities
     #: depends on the registry, the body text, the front matter's names and the mentions only
     entities: tuple[bytes, Any] | None = None
+
+
+@dataclass(frozen=True)
+class ResolutionMemo:
+    """What the last resolution made (resolve.resolve_with_links), so that a build whose
+    change does not touch what resolution decides links the changed articles alone
+    (build.resolve_reusing). Saved with the parse results it was made from."""
+
+    basis: bytes  #: digest of the code and the registry it was made under
+    order: bytes  #: digest of the articles' source paths and bylines, in the order resolved
+    entities: dict[str, Any]  #: Archive.entities
+    authors: dict[str, Any]  #: Archive.authors
+    problems: tuple[Problem, ...]
+    link: dict[str, int]  #: ArticleEntity name → entity number (resolve_with_links)
+    #: source path → (entities key of the article's entities then, its resolve.Links)
+    articles: dict[str, tuple[bytes, Any]]
 
 
 @dataclass(frozen=True)
@@ -289,6 +307,15 @@ def save_parsed(
             shards[n][rel] = entry
     for n, shard in shards.items():
         _write(folder / PARSED_FILE.format(n), (parse_settings, shard))
+
+
+def load_resolution(folder: Path) -> ResolutionMemo | None:
+    memo = _read(folder / RESOLUTION_FILE)
+    return memo if isinstance(memo, ResolutionMemo) else None
+
+
+def save_resolution(folder: Path, memo: ResolutionMemo) -> None:
+    _write(folder / RESOLUTION_FILE, memo)
 
 
 def save_state(folder: Path, state: BuildState) -> None:

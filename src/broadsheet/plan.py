@@ -1016,10 +1016,12 @@ def plan_units(
 
             entity_digests.update((k, fingerprint(e)) for k, e in archive.entities.items())
             author_digests.update((s, fingerprint(a)) for s, a in archive.authors.items())
+            in_order = []
             for item in archive.articles:
                 inputs_ = _article_inputs(item, entity_digests, author_digests)
-                digests[item.article.slug] = fingerprint(inputs_)
-            by_number["digests"] = np.array(list(digests.values()), dtype=bytes)
+                in_order.append(fingerprint(inputs_))
+                digests[item.article.slug] = in_order[-1]
+            by_number["digests"] = np.array(in_order, dtype=bytes)
             by_number["slugs"] = np.array(
                 [it.article.slug.encode() for it in archive.articles], dtype=bytes
             )

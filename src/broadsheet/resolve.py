@@ -531,13 +531,30 @@ def _linked(
     key_ends = np.cumsum(pairs_per_article).tolist()
     return [
         (tuple(keys[k0:k1]), out[m0:m1].tobytes())
-        for k0, k1, m0, m1 in zip([0, *key_ends[:-1]], key_ends, [0, *ends[:-1]], ends, strict=True)
+        for k0, k1, m0, m1 in zip([0, *key_ends][:-1], key_ends, [0, *ends][:-1], ends, strict=True)
     ]
+
+
+#: One article's links as resolution made them: the keys of the archive entities it names
+#: (first-mention order), ResolvedArticle.spans, and its authors' slugs.
+Links = tuple[tuple[str, ...], bytes, tuple[str, ...]]
 
 
 def resolve_archive(
     inputs: Sequence[ArticleInput], registry: Registry
 ) -> tuple[Archive, list[Problem]]:
+    """The archive: every article's entities resolved across the whole archive (one entity per
+    person, organization or place, whatever the name each article gives it), and its authors."""
+    archive, problems, _, _ = resolve_with_links(inputs, registry)
+    return archive, problems
+
+
+def resolve_with_links(
+    inputs: Sequence[ArticleInput], registry: Registry
+) -> tuple[Archive, list[Problem], dict[str, int], list[Links]]:
+    """resolve_archive, with what a later build needs to link articles again without resolving
+    the archive (relink_archive): each ArticleEntity name → the number of the entity it links
+    to (its place in archive.entities; -1: none), and each input article's Links."""
     problems: list[Problem] = []
     # name → name_key, each name keyed once (an archive names the same entities again and again)
     keys = {name: name_key(name) for name in {ent.name for item in inputs for ent in item.entities}}
@@ -646,6 +663,7 @@ def resolve_archive(
     authors: dict[str, Author] = {}
     author_by_key: dict[str, str] = {}
     resolved: list[ResolvedArticle] = []
+    links: list[Links] = []
     linked_keys = list(entities)
     number = {k: i for i, k in enumerate(linked_keys)}
     link = {name: number.get(key_to_entity.get(key, ""), -1) for name, key in keys.items()}
@@ -661,18 +679,44 @@ def resolve_archive(
                 author_by_key[akey] = slug
             if author_by_key[akey] not in slugs:
                 slugs.append(author_by_key[akey])
-        resolved.append(
-            ResolvedArticle(
-                item.article,
-                item.text,
-                spans,
-                tuple(order),
-                tuple(slugs),
-            )
-        )
+        links.append((order, spans, tuple(slugs)))
+        resolved.append(ResolvedArticle(item.article, item.text, spans, order, tuple(slugs)))
 
     resolved.sort(key=article_order)
-    return Archive(tuple(resolved), entities, authors), problems
+    return Archive(tuple(resolved), entities, authors), problems, link, links
+
+
+def tallied(entities: Iterable[ArticleEntity]) -> list[tuple[str, str, bool, int]]:
+    """What an article's entities add to the archive-wide tallies resolve_with_links makes
+    (names, kinds and the rest are decided from these alone), in a fixed order."""
+    return sorted((e.name, e.kind.value, e.declared, len(e.spans)) for e in entities)
+
+
+def relink_archive(
+    inputs: Sequence[ArticleInput],
+    kept: Sequence[Links],
+    again: Sequence[int],
+    entities: dict[str, Entity],
+    authors: dict[str, Author],
+    link: dict[str, int],
+) -> tuple[Archive, list[Links]]:
+    """The archive resolve_with_links would make, and each article's Links, from the last
+    build's resolution (`kept`: each input article's Links then), when it would decide the same.
+    The caller has checked that the registry, the code, the articles, their order and their
+    bylines are the same, and that the articles at `again` add the same tallies (`tallied`) as
+    before, every other one being unchanged. Those are linked again; the archive's entities,
+    authors and every other article's links are the ones made last time. Linking a few
+    articles instead of resolving all of them is what makes a body edit fast."""
+    links = list(kept)
+    fresh = _linked([inputs[i] for i in again], link, list(entities))
+    for i, (order, spans) in zip(again, fresh, strict=True):
+        links[i] = (order, spans, kept[i][2])  # same bylines: the same author slugs
+    resolved = [
+        ResolvedArticle(item.article, item.text, spans, order, slugs)
+        for item, (order, spans, slugs) in zip(inputs, links, strict=True)
+    ]
+    resolved.sort(key=article_order)
+    return Archive(tuple(resolved), entities, authors), links
 
 
 def article_order(item: ResolvedArticle) -> tuple[bool, int, float, str]:
