@@ -239,6 +239,10 @@ def test_only_loopback_addresses():
     assert result.exit_code == 2
 
 
+def _interruptible() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def test_serve_command_end_to_end(make_project):
     """The real command in a subprocess: first build, page, edit → "rebuilt", Ctrl+C → exit 0."""
     project = make_project({"site.yaml": NO_NLP, "content/g.md": story("First headline")})
@@ -254,7 +258,11 @@ def test_serve_command_end_to_end(make_project):
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
-        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        # faulthandler: a SIGABRT makes a hung server print every thread's stack (below)
+        env={**os.environ, "PYTHONUNBUFFERED": "1", "PYTHONFAULTHANDLER": "1"},
+        # Ctrl+C as from a terminal: a suite started as a background job of a script (as CI
+        # may be) runs with SIGINT ignored, the child would inherit that and never stop
+        preexec_fn=_interruptible,
     )
     try:
         lines: queue.Queue[str] = queue.Queue()
@@ -275,7 +283,13 @@ def test_serve_command_end_to_end(make_project):
         assert b"Second headline" in get(url + "articles/g/")[2]
         events.close()
         proc.send_signal(signal.SIGINT)
-        assert proc.wait(timeout=TIMEOUT) == 0
+        try:
+            assert proc.wait(timeout=TIMEOUT) == 0
+        except subprocess.TimeoutExpired:
+            proc.send_signal(signal.SIGABRT)
+            proc.wait(timeout=TIMEOUT)
+            stderr = proc.stderr.read() if proc.stderr else ""
+            pytest.fail(f"serve did not stop after Ctrl+C; its threads:\n{stderr[-20000:]}")
     finally:
         if proc.poll() is None:
             proc.kill()
