@@ -3,9 +3,18 @@
 import random
 from collections import Counter
 
+import numpy as np
 import pytest
 
-from broadsheet.related import most_named_with
+from broadsheet.related import BLOCK_PAIRS, most_named_with_arrays
+
+
+def most_named_with(named, places, limit, block_pairs=BLOCK_PAIRS):  # type: ignore[no-untyped-def]
+    """most_named_with_arrays, each article given as its row of entity positions."""
+    rows = [list(row) for row in named]
+    flat = np.fromiter((p for row in rows for p in row), dtype=np.int64)
+    lengths = np.fromiter((len(row) for row in rows), dtype=np.int64, count=len(rows))
+    return most_named_with_arrays(flat, lengths, places, limit, block_pairs)
 
 
 def naive(named: list[list[int]], limit: int) -> dict[int, list[tuple[int, int]]]:

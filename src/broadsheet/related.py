@@ -12,7 +12,6 @@ at most `BLOCK_PAIRS` pairs so that a large archive never holds them all at once
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -22,25 +21,6 @@ if TYPE_CHECKING:
 BLOCK_PAIRS = 2_000_000
 
 
-def most_named_with(
-    named: Iterable[Sequence[int]], places: int, limit: int, block_pairs: int = BLOCK_PAIRS
-) -> dict[int, list[tuple[int, int]]]:
-    """For every entity (by its rank position, 0 … places-1) that is named together with
-    another, its first `limit` co-named entities as (position, articles naming both), most
-    articles first, then lowest position first.
-
-    `named`: for each article, the positions of the entities it names (each at most once),
-    already cut to the scanned ones. `block_pairs`: how many pairs are counted at once (the
-    answer does not depend on it)."""
-    # imported here: a build with nothing to do never gets this far, and starts faster
-    import numpy as np
-
-    rows = [list(row) for row in named]
-    flat = np.fromiter((p for row in rows for p in row), dtype=np.int64)
-    lengths = np.fromiter((len(row) for row in rows), dtype=np.int64, count=len(rows))
-    return most_named_with_arrays(flat, lengths, places, limit, block_pairs)
-
-
 def most_named_with_arrays(
     flat: np.ndarray,
     lengths: np.ndarray,
@@ -48,8 +28,13 @@ def most_named_with_arrays(
     limit: int,
     block_pairs: int = BLOCK_PAIRS,
 ) -> dict[int, list[tuple[int, int]]]:
-    """most_named_with, the articles given as arrays: `flat`, every article's positions one
-    article after the other, and `lengths`, how many each article has."""
+    """For every entity (by its rank position, 0 … places-1) that is named together with
+    another, its first `limit` co-named entities as (position, articles naming both), most
+    articles first, then lowest position first.
+
+    `flat`: every article's entity positions (each at most once, already cut to the scanned
+    ones), one article after the other; `lengths`: how many each article has. `block_pairs`:
+    how many pairs are counted at once (the answer does not depend on it)."""
     import numpy as np
 
     if not len(flat) or limit <= 0:
