@@ -1,17 +1,27 @@
-"""A Python-Markdown extension that lets plain text skip the inline patterns.
+"""Python-Markdown extensions that let plain prose skip the patterns that cannot match it.
 
 Python-Markdown tries each of its ~15 inline patterns (links, emphasis, code, entities...) on
 every text node in turn, in Python: about 40% of converting a news article, whose paragraphs
 are almost all plain prose. Every one of those patterns needs one of a few characters to
-match, so a text node without any of them is left as it is, as the patterns would leave it.
+match, so a text node without any of them is left as it is, as the patterns would leave it
+(PlainTextInline).
+
+Each block (the text between blank lines) is likewise tried against ~16 block processors
+(headings, lists, tables, quotes, definitions, footnotes...) before the paragraph processor
+takes it: after the inline patterns, the largest part of converting an article. Each of them
+needs a block to start a line with one of a few characters, or to hold a `|`, so a block
+without any is handed to the paragraph processor at once (PlainParagraphs).
+
 The output is the same HTML (tests/test_markdown_ext.py converts whole corpora both ways).
 """
 
 from __future__ import annotations
 
 import re
+from xml.etree.ElementTree import Element
 
 from markdown import Extension, Markdown
+from markdown.blockprocessors import BlockProcessor
 from markdown.treeprocessors import InlineProcessor
 from markdown.util import AtomicString
 
@@ -70,3 +80,61 @@ class PlainTextInline(Extension):
             return  # not the patterns INLINE_SYNTAX was worked out for: keep the stock one
         # 20: the stock processor's priority (markdown.treeprocessors.build_treeprocessors)
         md.treeprocessors.register(_PlainTextSkippingInline(md), "inline", 20)
+
+
+#: What a block needs for a processor other than the paragraph one to take it, in the "extra"
+#: and "sane_lists" set (BLOCK_PROCESSORS): a line that is empty or starts with a space or tab
+#: (empty blocks, indented code, list continuations), # (headings), = or - (setext headings,
+#: rules, lists), _ or * (rules, lists, abbreviations), + (lists), > (quotes), : (definitions),
+#: [ (references, footnotes); a first line "1. " (ordered lists); a | anywhere (tables); or
+#: \x02 (where the raw-HTML stash left a placeholder, for markdown="1" blocks).
+BLOCK_SYNTAX = re.compile(r"(?:\A|\n)[\n \t#=\-_*+>:\[]|\A\d+\.[ ]|[|\x02]")
+
+#: The block processors (by name, in order of priority) that BLOCK_SYNTAX covers; with others
+#: registered the extension stands aside (see PlainParagraphs.extendMarkdown).
+BLOCK_PROCESSORS = (
+    "markdown_block",
+    "empty",
+    "indent",
+    "defindent",
+    "code",
+    "table",
+    "hashheader",
+    "setextheader",
+    "hr",
+    "olist",
+    "ulist",
+    "deflist",
+    "quote",
+    "footnote",
+    "abbr",
+    "reference",
+    "paragraph",
+)
+
+
+class _PlainParagraphProcessor(BlockProcessor):
+    """Hands a block no other processor could take straight to the paragraph processor, which
+    would have taken it after every other one had declined."""
+
+    def __init__(self, md: Markdown) -> None:
+        super().__init__(md.parser)
+        self.paragraph = md.parser.blockprocessors["paragraph"]
+
+    def test(self, parent: Element, block: str) -> bool:
+        return bool(block) and BLOCK_SYNTAX.search(block) is None
+
+    def run(self, parent: Element, blocks: list[str]) -> None:
+        self.paragraph.run(parent, blocks)
+
+
+class PlainParagraphs(Extension):
+    """Register after the other extensions, so that their block processors are known."""
+
+    def extendMarkdown(self, md: Markdown) -> None:
+        registered = md.parser.blockprocessors._priority  # (name, priority) items
+        names = tuple(item.name for item in sorted(registered, key=lambda i: -i.priority))
+        if names != BLOCK_PROCESSORS:
+            return  # not the processors BLOCK_SYNTAX was worked out for: keep the stock ones
+        # Above every stock processor (the highest, md_in_html's, is 105).
+        md.parser.blockprocessors.register(_PlainParagraphProcessor(md), "plain_paragraph", 200)

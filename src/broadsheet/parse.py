@@ -18,7 +18,7 @@ import nh3
 from broadsheet import rawtext
 from broadsheet.bodytext import body_text, paragraphs_to_html
 from broadsheet.frontmatter import FrontMatter, split, validate
-from broadsheet.markdown_ext import PlainTextInline
+from broadsheet.markdown_ext import PlainParagraphs, PlainTextInline
 from broadsheet.model import Article, EntityKind, Problem, Source, SourceError
 from broadsheet.slugs import slugify_text
 
@@ -126,7 +126,8 @@ def _markdown_parser() -> markdown.Markdown:
     parser = getattr(_PARSERS, "markdown", None)
     if parser is None:
         parser = markdown.Markdown(
-            extensions=[*MARKDOWN_EXTENSIONS, PlainTextInline()], output_format="html"
+            extensions=[*MARKDOWN_EXTENSIONS, PlainTextInline(), PlainParagraphs()],
+            output_format="html",
         )
         _PARSERS.markdown = parser
     return parser
