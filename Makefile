@@ -56,10 +56,14 @@ $(BENCH_STAMP): bench/requirements.txt
 	$(BENCH_VENV)/bin/python -m pip install --quiet -r bench/requirements.txt
 	touch $@
 
+# Broadsheet's bytecode compiled first, as pip compiles an installed package's: the editable
+# install's modules are otherwise compiled on every run where PYTHONDONTWRITEBYTECODE is set.
 bench: install $(BENCH_STAMP)
+	$(BIN)/python -m compileall -q src/broadsheet
 	$(BENCH_VENV)/bin/python bench/run.py $(BENCH_ARGS)
 
 bench-large: install $(BENCH_STAMP)
+	$(BIN)/python -m compileall -q src/broadsheet
 	$(BENCH_VENV)/bin/python bench/run.py $(BENCH_ARGS) --large
 
 # --- extraction quality and speed (docs/extraction.md) ---------------------------------------
