@@ -11,6 +11,7 @@ import gzip
 import random
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -536,14 +537,18 @@ def test_an_edit_that_names_no_one_new_links_the_article_without_resolving_the_a
 
     project = _project(tmp_path, random.Random(8), 12)
     build(project, workers=1)
-    calls: list[int] = []
-    resolve_with_links = broadsheet.build.resolve_with_links
+    calls: list[tuple[str, int]] = []  # (function, how many articles or tallies it was given)
 
-    def counting(inputs, registry):  # type: ignore[no-untyped-def]
-        calls.append(len(inputs))
-        return resolve_with_links(inputs, registry)
+    def counting(name: str, real: Any) -> Any:
+        def call(*args: Any) -> Any:
+            calls.append((name, len(args[0])))
+            return real(*args)
 
-    monkeypatch.setattr(broadsheet.build, "resolve_with_links", counting)
+        return call
+
+    for name in ("resolve_with_links", "decide", "link_archive"):
+        counting_one = counting(name, getattr(broadsheet.build, name))
+        monkeypatch.setattr(broadsheet.build, name, counting_one)
     target = project / "content" / "story-7.md"
     head, _, body = target.read_text().partition("---\n\n")
     target.write_text(f"{head}---\n\nA new first paragraph, naming no one.\n\n{body}")
@@ -552,9 +557,20 @@ def test_an_edit_that_names_no_one_new_links_the_article_without_resolving_the_a
     assert site_files(project / "site") == _cold(project, tmp_path)
     calls.clear()  # (the cold build resolves)
 
-    # one more mention of someone already named changes the counts: the archive is resolved
+    # One more mention of someone already named changes the tallies: what they decide is
+    # decided again, and as it is the same, the edited article alone is linked again.
     first = next(p for p in PEOPLE if p in body)
     target.write_text(target.read_text() + f"\n{first} spoke again.\n")
     build(project, workers=1)
-    assert calls == [12]
+    assert [name for name, _ in calls] == ["decide"]
+    assert site_files(project / "site") == _cold(project, tmp_path)
+    calls.clear()
+
+    # Someone never named before is a new entity: every article is linked again.
+    text = target.read_text().replace("people: [", "people: [Zelda Quartermaine, ", 1)
+    assert "Zelda" in text
+    target.write_text(text + "\nZelda Quartermaine disagreed.\n")
+    build(project, workers=1)
+    assert [name for name, _ in calls] == ["decide", "link_archive"]
+    assert calls[1] == ("link_archive", 12)
     assert site_files(project / "site") == _cold(project, tmp_path)

@@ -67,11 +67,15 @@ from broadsheet.render import make_environment, static_files, theme_dirs
 from broadsheet.resolve import (
     ArticleEntity,
     ArticleInput,
+    Decisions,
     Links,
     article_entities,
+    decide,
+    link_archive,
     relink_archive,
     resolve_with_links,
     tallied,
+    tallies_of,
 )
 from broadsheet.search import build_search_index
 from broadsheet.workers import (
@@ -434,40 +438,48 @@ def resolve_reusing(
     memo: ResolutionMemo | None,
     previous: dict[str, ParsedFile],
     registry: Registry,
-) -> tuple[Archive, list[Problem], dict[str, int], list[Links]]:
-    """resolve.resolve_with_links, or, when it would decide what the last resolution (`memo`)
-    decided, that resolution with the changed articles linked again (resolve.relink_archive).
+) -> tuple[Archive, list[Problem], Decisions, list[Links]]:
+    """resolve.resolve_with_links, or, where it would link the unchanged articles as the last
+    resolution (`memo`) did, that resolution with the changed articles linked again
+    (resolve.relink_archive).
 
-    It would decide the same when the code and registry (`basis`), the articles with their
-    order and bylines (`order`) are the same, and each article's entities (`keys`, see
-    entities_key) are either the ones resolved last time or, changed, add the same tallies as
-    the ones resolved last time (read from the last build's parse, `previous`): a body edit
-    that names no one new or differently."""
-    if memo is not None and memo.basis == basis and memo.order == order:
-        kept: list[Links] = []
-        again: list[int] = []
-        for i, (item, key) in enumerate(zip(inputs, keys, strict=True)):
-            rel = item.article.source_path
-            entry = memo.articles.get(rel)
-            if entry is None:
-                break
-            if entry[0] != key:
-                before = previous.get(rel)
-                if (
-                    before is None
-                    or before.entities is None
-                    or before.entities[0] != entry[0]
-                    or tallied(before.entities[1]) != tallied(item.entities)
-                ):
-                    break
-                again.append(i)
-            kept.append(entry[1])
-        else:
-            archive, links = relink_archive(
-                inputs, kept, again, memo.entities, memo.authors, memo.link
+    It can when the code and registry (`basis`), the articles with their order and bylines
+    (`order`) are the same, and either each changed article (its entities, `keys`, see
+    entities_key, differ from the ones resolved last time) adds the same tallies as it did
+    then (read from the last build's parse, `previous`: a body edit that names no one new or
+    differently), or the decisions made from the tallies now are the same for the articles
+    kept (resolve.Decisions.same_for: an edit that adds a mention or lists another person
+    already named elsewhere)."""
+    if memo is None or memo.basis != basis or memo.order != order:
+        return resolve_with_links(inputs, registry)
+    kept: list[Links] = []
+    again: list[int] = []
+    same_tallies = True
+    for i, (item, key) in enumerate(zip(inputs, keys, strict=True)):
+        rel = item.article.source_path
+        entry = memo.articles.get(rel)
+        if entry is None:
+            return resolve_with_links(inputs, registry)
+        if entry[0] != key:
+            before = previous.get(rel)
+            same_tallies = same_tallies and (
+                before is not None
+                and before.entities is not None
+                and before.entities[0] == entry[0]
+                and tallied(before.entities[1]) == tallied(item.entities)
             )
-            return archive, list(memo.problems), memo.link, links
-    return resolve_with_links(inputs, registry)
+            again.append(i)
+        kept.append(entry[1])
+    decisions: Decisions = memo.decisions
+    if not same_tallies:
+        decisions = decide(tallies_of(inputs), registry)
+        if not decisions.same_for(memo.decisions):
+            archive, links = link_archive(inputs, decisions)
+            return archive, list(decisions.problems), decisions, links
+    archive, links = relink_archive(
+        inputs, kept, again, memo.decisions.entities, memo.authors, decisions.link
+    )
+    return archive, list(decisions.problems), decisions, links
 
 
 def _build_parsed(
@@ -520,7 +532,7 @@ def _build_parsed(
         order = object_digest([(a.source_path, a.bylines) for a in articles])
         keys = [parsed_files[a.source_path].entities[0] for a in articles]  # type: ignore[index]
         memo = load_resolution(work)
-        archive, found, link, links = resolve_reusing(
+        archive, found, decisions, links = resolve_reusing(
             inputs, keys, basis, order, memo, previous, bi.registry
         )
         save_parsed(work, parsed_files, previous, parse_settings)
@@ -529,11 +541,9 @@ def _build_parsed(
         }
         save_resolution(
             work,
-            ResolutionMemo(
-                basis, order, archive.entities, archive.authors, tuple(found), link, articles_memo
-            ),
+            ResolutionMemo(basis, order, decisions, archive.authors, articles_memo),
         )
-        del memo, link, links, articles_memo, keys
+        del memo, decisions, links, articles_memo, keys
     problems.add(*found)
     # The parse results (saved above: a cache, keyed by each file's content) and every
     # article's found mentions can go now: the archive holds what the pages need. They are the

@@ -73,10 +73,8 @@ class ResolutionMemo:
 
     basis: bytes  #: digest of the code and the registry it was made under
     order: bytes  #: digest of the articles' source paths and bylines, in the order resolved
-    entities: dict[str, Any]  #: Archive.entities
+    decisions: Any  #: resolve.Decisions: the entities, problems and each name's entity
     authors: dict[str, Any]  #: Archive.authors
-    problems: tuple[Problem, ...]
-    link: dict[str, int]  #: ArticleEntity name → entity number (resolve_with_links)
     #: source path → (entities key of the article's entities then, its resolve.Links)
     articles: dict[str, tuple[bytes, Any]]
 

@@ -549,22 +549,62 @@ def resolve_archive(
     return archive, problems
 
 
-def resolve_with_links(
-    inputs: Sequence[ArticleInput], registry: Registry
-) -> tuple[Archive, list[Problem], dict[str, int], list[Links]]:
-    """resolve_archive, with what a later build needs to link articles again without resolving
-    the archive (relink_archive): each ArticleEntity name → the number of the entity it links
-    to (its place in archive.entities; -1: none), and each input article's Links."""
-    problems: list[Problem] = []
-    # name → name_key, each name keyed once (an archive names the same entities again and again)
-    keys = {name: name_key(name) for name in {ent.name for item in inputs for ent in item.entities}}
-    # The same (name, kind, declared, mentions) recurs across articles: counted in C first,
-    # each distinct one is then tallied once.
-    seen = Counter(
+#: What articles' entities add up to: (name, kind, declared, the bytes of its spans) → how
+#: many times. Resolution decides from these alone (`decide`).
+Tallies = Counter[tuple[str, EntityKind, bool, int]]
+
+
+def tallies_of(inputs: Iterable[ArticleInput]) -> Tallies:
+    """The tallies of the articles' entities, in the order the articles come in (counted in
+    C: the same ones recur)."""
+    return Counter(
         (ent.name, ent.kind, ent.declared, len(ent.spans))
         for item in inputs
         for ent in item.entities
     )
+
+
+def tallied(entities: Iterable[ArticleEntity]) -> list[tuple[str, str, bool, int]]:
+    """What one article's entities add to the tallies, in a fixed order (for comparing)."""
+    return sorted((e.name, e.kind.value, e.declared, len(e.spans)) for e in entities)
+
+
+@dataclass(frozen=True)
+class Decisions:
+    """What resolution decides from the tallies: the entities, the problems it reports, and
+    which entity each name links to (its number in `entities`; -1: none)."""
+
+    entities: dict[str, Entity]
+    problems: tuple[Problem, ...]
+    link: dict[str, int]
+
+    def same_for(self, other: Decisions) -> bool:
+        """True when articles linked under `other` are linked alike under these: the same
+        entities in the same order, the same problems, and every name both know linked to the
+        same entity (a name only one knows is named only in articles linked again)."""
+        if self.problems != other.problems or list(self.entities.items()) != list(
+            other.entities.items()
+        ):
+            return False
+        mine = self.link
+        return all(mine.get(name, number) == number for name, number in other.link.items())
+
+
+def resolve_with_links(
+    inputs: Sequence[ArticleInput], registry: Registry
+) -> tuple[Archive, list[Problem], Decisions, list[Links]]:
+    """resolve_archive, with what a later build needs to link articles again without resolving
+    the archive (relink_archive): the Decisions, and each input article's Links."""
+    decisions = decide(tallies_of(inputs), registry)
+    archive, links = link_archive(inputs, decisions)
+    return archive, list(decisions.problems), decisions, links
+
+
+def decide(seen: Tallies, registry: Registry) -> Decisions:
+    """The archive's entities, and the entity each name links to, from the archive's tallies."""
+    problems: list[Problem] = []
+    # name → name_key, each name keyed once (an archive names the same entities again and again)
+    keys = {name: name_key(name) for name in {name for name, _, _, _ in seen}}
     tallies: dict[str, _Tally] = {}
     for (name, kind, declared, size), times in seen.items():
         key = keys[name]
@@ -660,14 +700,21 @@ def resolve_with_links(
         if to is not None and to != key:
             key_to_entity[key] = key_to_entity[to]
 
+    number = {k: i for i, k in enumerate(entities)}
+    link = {name: number.get(key_to_entity.get(key, ""), -1) for name, key in keys.items()}
+    return Decisions(entities, tuple(problems), link)
+
+
+def link_archive(
+    inputs: Sequence[ArticleInput], decisions: Decisions
+) -> tuple[Archive, list[Links]]:
+    """Every article linked to the entities decided, and the authors of each."""
     authors: dict[str, Author] = {}
     author_by_key: dict[str, str] = {}
     resolved: list[ResolvedArticle] = []
     links: list[Links] = []
-    linked_keys = list(entities)
-    number = {k: i for i, k in enumerate(linked_keys)}
-    link = {name: number.get(key_to_entity.get(key, ""), -1) for name, key in keys.items()}
-    for item, (order, spans) in zip(inputs, _linked(inputs, link, linked_keys), strict=True):
+    linked = _linked(inputs, decisions.link, list(decisions.entities))
+    for item, (order, spans) in zip(inputs, linked, strict=True):
         slugs = []
         for byline in item.article.bylines:
             akey = name_key(byline)
@@ -683,13 +730,7 @@ def resolve_with_links(
         resolved.append(ResolvedArticle(item.article, item.text, spans, order, tuple(slugs)))
 
     resolved.sort(key=article_order)
-    return Archive(tuple(resolved), entities, authors), problems, link, links
-
-
-def tallied(entities: Iterable[ArticleEntity]) -> list[tuple[str, str, bool, int]]:
-    """What an article's entities add to the archive-wide tallies resolve_with_links makes
-    (names, kinds and the rest are decided from these alone), in a fixed order."""
-    return sorted((e.name, e.kind.value, e.declared, len(e.spans)) for e in entities)
+    return Archive(tuple(resolved), decisions.entities, authors), links
 
 
 def relink_archive(
@@ -703,10 +744,11 @@ def relink_archive(
     """The archive resolve_with_links would make, and each article's Links, from the last
     build's resolution (`kept`: each input article's Links then), when it would decide the same.
     The caller has checked that the registry, the code, the articles, their order and their
-    bylines are the same, and that the articles at `again` add the same tallies (`tallied`) as
-    before, every other one being unchanged. Those are linked again; the archive's entities,
-    authors and every other article's links are the ones made last time. Linking a few
-    articles instead of resolving all of them is what makes a body edit fast."""
+    bylines are the same, every article but those at `again` being unchanged, and that the
+    decisions from the tallies now are the same for the articles kept (Decisions.same_for);
+    `link` is from those decisions. The articles at `again` are linked again; the archive's
+    entities, authors and every other article's links are the ones made last time. Linking a
+    few articles instead of all of them is what makes an edit of one article fast."""
     links = list(kept)
     fresh = _linked([inputs[i] for i in again], link, list(entities))
     for i, (order, spans) in zip(again, fresh, strict=True):
