@@ -1,4 +1,15 @@
-from broadsheet.bodytext import Link, body_text, paragraphs_to_html, render_html
+import random
+from array import array
+
+from broadsheet.bodytext import (
+    Link,
+    LinkedBody,
+    body_text,
+    body_text_and_map,
+    linked_html,
+    paragraphs_to_html,
+    render_html,
+)
 
 
 def test_plain_text_has_paragraph_breaks_between_blocks():
@@ -130,5 +141,86 @@ def test_the_fast_reader_reads_the_bbc_corpus_as_html_parser_does() -> None:
             paragraphs_to_html(paragraphs),
             markdown_to_html("\n\n".join(paragraphs), allow_raw_html=False),
         ):
-            assert bodytext._scan(body_html, bodytext._Builder())  # the fast path is taken
+            assert bodytext._scan(body_html, bodytext._Builder()) is not False  # fast path
             assert body_text(body_html) == _with_html_parser(body_html)
+
+
+def _random_links(rng: random.Random, text: str) -> list[Link]:
+    """Links anywhere in the text: overlapping, across node boundaries, in no-link elements."""
+    links = []
+    for _ in range(rng.randint(0, 40)):
+        start = rng.randrange(max(len(text), 1))
+        end = min(len(text), start + rng.randint(1, 15))
+        links.append(
+            Link(start, end, rng.choice(["/p/", "a&b"]), "mention", rng.choice(["", "<T>"]))
+        )
+    return links
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_PIECES, max_size=25), st.booleans(), st.randoms(use_true_random=False))
+def test_links_placed_through_the_map_are_placed_as_render_html_places_them(
+    pieces, raw_html, rng
+) -> None:
+    body_html = markdown_to_html("".join(pieces), allow_raw_html=raw_html)
+    body, body_map = body_text_and_map(body_html)
+    assert body == body_text(body_html)
+    links = _random_links(rng, body.text)
+    expected = render_html(body, links)
+    # LinkedBody's links carry no title
+    untitled = [Link(lk.start, lk.end, lk.href, lk.css_class) for lk in links]
+    assert LinkedBody(body_html, *_packed(links)).__html__() == render_html(body, untitled)
+    if body_map:
+        assert render_html(body) == body_html  # a body with a map is its tokens, verbatim
+        assert linked_html(body_html, body_map, links) == expected
+        linked = LinkedBody(body_html, *_packed(links), body_map).__html__()
+        assert linked == render_html(body, untitled)
+
+
+def _packed(links: list[Link]) -> tuple[array, tuple[tuple[str, str], ...]]:
+    """LinkedBody's spans and targets for links without titles."""
+    targets = sorted({(lk.href, lk.css_class) for lk in links})
+    spans = array("l")
+    for lk in links:
+        spans.extend((lk.start, lk.end, targets.index((lk.href, lk.css_class))))
+    return spans, tuple(targets)
+
+
+def test_the_bbc_corpus_is_linked_alike_through_its_map() -> None:
+    from tests.paths import SHARED
+
+    rng = random.Random(5)
+    files = sorted((SHARED / "corpus" / "bbc").rglob("*.txt"))[::4]
+    mapped = 0
+    for file in files:
+        paragraphs = [p.strip() for p in file.read_text("latin-1").split("\n\n") if p.strip()]
+        for body_html in (
+            paragraphs_to_html(paragraphs),
+            markdown_to_html("\n\n".join(paragraphs), allow_raw_html=False),
+        ):
+            body, body_map = body_text_and_map(body_html)
+            links = _random_links(rng, body.text)
+            if body_map:
+                mapped += 1
+                assert linked_html(body_html, body_map, links) == render_html(body, links)
+    assert mapped > len(files)  # most bodies have a map
+
+
+def test_a_body_with_character_references_or_upper_case_end_tags_has_no_map() -> None:
+    for body_html in ("<p>AT&amp;T</p>", "<p>a &gt; b</p>", "<p>a > b</p>", "<P>Text</P>"):
+        body, body_map = body_text_and_map(body_html)
+        assert body_map == b""
+        assert body == body_text(body_html)
+    assert body_text_and_map("<p>Plain <em>text</em>.</p>")[1] != b""
+
+
+def test_a_long_body_has_a_wider_map() -> None:
+    body_html = "\n".join(
+        f"<p>Paragraph {n} names <em>Rand Paul</em> once.</p>" for n in range(3000)
+    )
+    body, body_map = body_text_and_map(body_html)
+    assert len(body_html) > 1 << 16 and body_map[:1] == b"I"
+    at = body.text.rindex("Rand Paul")
+    links = [Link(at, at + 9, "/p/"), Link(0, 9, "/q/")]
+    assert linked_html(body_html, body_map, links) == render_html(body, links)
+    assert body_text_and_map("<p>Short</p>")[1][:1] == b"H"

@@ -8,6 +8,7 @@ Both raw-text and Markdown articles go through this one path, so they come out i
 
 from __future__ import annotations
 
+import bisect
 import html
 import re
 from array import array
@@ -79,13 +80,16 @@ class BodyText:
 
 
 class _Builder:
-    """Turns a stream of tags and text nodes into tokens and the plain text."""
+    """Turns a stream of tags and text nodes into tokens and the plain text, and, for text fed
+    with its place in the HTML (`_scan`), the map of the linkable text (`spans`)."""
 
     def __init__(self) -> None:
         self.tokens: list[Token] = []
         self.parts: list[str] = []
         self.length = 0
         self.open: list[str] = []
+        #: (text start, HTML start) of each linkable text node, flat (see body_text_and_map)
+        self.spans: list[int] = []
 
     def _break(self) -> None:
         if self.length and not "".join(self.parts[-1:]).endswith(PARAGRAPH_BREAK):
@@ -110,7 +114,9 @@ class _Builder:
             while self.open and self.open.pop() != tag:
                 pass
 
-    def data(self, data: str) -> None:
+    def data(self, data: str, at: int = -1) -> None:
+        """A text node; `at`: where it is in the HTML, which it is character for character
+        (-1: not known, or not so)."""
         if not SKIP_TEXT_TAGS.isdisjoint(self.open):
             self.tokens.append(Token(None, data, -1, False))
             return
@@ -122,8 +128,12 @@ class _Builder:
                 return
             if stripped != data:
                 self.tokens.append(Token(None, data[: len(data) - len(stripped)], -1, False))
+                if at >= 0:
+                    at += len(data) - len(stripped)
                 data = stripped
         linkable = NO_LINK_TAGS.isdisjoint(self.open)
+        if linkable and at >= 0:
+            self.spans += (self.length, at)
         self.tokens.append(Token(None, data, self.length, linkable))
         self.parts.append(data)
         self.length += len(data)
@@ -164,9 +174,11 @@ _SIMPLE_TAG = re.compile(
 _RAW_TEXT_TAGS = frozenset({"script", "style"})
 
 
-def _scan(body_html: str, builder: _Builder) -> bool:
+def _scan(body_html: str, builder: _Builder) -> bool | None:
     """Feed the builder as html.parser would, several times faster, for bodies made of simple
-    tags; False (having fed nothing) for any other body."""
+    tags; False (having fed nothing) for any other body. None where the body is one the
+    tokens give back character for character (no "&" or ">" in its text, end tags in lower
+    case): then each text node was fed with its place in the HTML."""
     tags = list(_SIMPLE_TAG.finditer(body_html))
     if len(tags) != body_html.count("<"):
         return False  # a "<" that is not a simple tag: a comment, a quoted "<", raw HTML...
@@ -175,25 +187,49 @@ def _scan(body_html: str, builder: _Builder) -> bool:
         return False  # html.parser may deliver trailing text with "&" in it in two parts
     if any(m.group(2) and m.group(2).lower() in _RAW_TEXT_TAGS for m in tags):
         return False
+    verbatim = True
     pos = 0
     for match in tags:
         if match.start() > pos:
-            builder.data(html.unescape(body_html[pos : match.start()]))
+            verbatim = _text_node(builder, body_html, pos, match.start()) and verbatim
         end_tag = match.group(1)
         if end_tag is not None:
-            builder.end(end_tag.lower())
+            name = end_tag.lower()
+            verbatim = verbatim and name == end_tag
+            builder.end(name)
         else:
             builder.start(match.group(2).lower(), match.group(), bool(match.group(4)))
         pos = match.end()
     if rest:
-        builder.data(html.unescape(rest))
+        verbatim = _text_node(builder, body_html, pos, len(body_html)) and verbatim
+    return None if verbatim else True
+
+
+def _text_node(builder: _Builder, body_html: str, start: int, end: int) -> bool:
+    """Feed body_html[start:end] as text; True when it is its own HTML (no character
+    reference to read, and no ">", which is written back as "&gt;")."""
+    raw = body_html[start:end]
+    if "&" in raw or ">" in raw:
+        builder.data(html.unescape(raw))
+        return False
+    builder.data(raw, start)
     return True
 
 
 def body_text(body_html: str) -> BodyText:
     """Parse body HTML into tokens and the plain text extraction reads."""
+    return body_text_and_map(body_html)[0]
+
+
+def body_text_and_map(body_html: str) -> tuple[BodyText, bytes]:
+    """body_text, and the body's map (for `linked_html`): for each text node a link can go
+    in, its start in the text and in the HTML (it runs to the next "<"), packed in two bytes
+    each when they fit (~130 bytes an article; an archive keeps every article's), else four,
+    after a typecode byte. Empty when the HTML is not what its tokens give back character for
+    character (then links are placed by render_html)."""
     builder = _Builder()
-    if not _scan(body_html, builder):
+    scanned = _scan(body_html, builder)
+    if scanned is False:
         tokenizer = _Tokenizer(builder)
         tokenizer.feed(body_html)
         tokenizer.close()
@@ -201,7 +237,11 @@ def body_text(body_html: str) -> BodyText:
     # Trailing break after the last block is not part of the text.
     if text.endswith(PARAGRAPH_BREAK):
         text = text[: -len(PARAGRAPH_BREAK)]
-    return BodyText(text, tuple(builder.tokens))
+    body_map = b""
+    if scanned is None and builder.spans:
+        code = "H" if max(builder.spans) < 1 << 16 else "I"
+        body_map = code.encode() + array(code, builder.spans).tobytes()
+    return BodyText(text, tuple(builder.tokens)), body_map
 
 
 @dataclass(frozen=True)
@@ -234,6 +274,36 @@ def _render_text(token: Token, links: Sequence[Link]) -> str:
         out.append(_anchor(link, token.text[a:b]))
         pos = b
     out.append(html.escape(token.text[pos:], quote=False))
+    return "".join(out)
+
+
+def linked_html(body_html: str, body_map: bytes, links: Sequence[Link]) -> str:
+    """render_html(body_text(body_html), links) for a body with a map (body_text_and_map),
+    without reading the HTML again: the body is copied, with each link's text, found through
+    the map, made an <a> element."""
+    spans = array(chr(body_map[0]))
+    spans.frombytes(body_map[1:])
+    starts = spans[0::2]
+    out: list[str] = []
+    copied = 0  # HTML copied so far
+    node = -1  # the text node the last link went in, and where that link ended in the text
+    linked_to = 0
+    for link in sorted(links, key=lambda lk: (lk.start, lk.end)):
+        i = bisect.bisect_right(starts, link.start) - 1
+        if i < 0:
+            continue
+        start, at = spans[2 * i], spans[2 * i + 1]
+        node_end = body_html.find("<", at)
+        if link.end > start + (node_end if node_end >= 0 else len(body_html)) - at:
+            continue  # across a boundary, or in text no link goes in
+        if i == node and link.start < linked_to:
+            continue  # overlaps the previous link
+        begin = at + link.start - start
+        end = begin + link.end - link.start
+        out.append(body_html[copied:begin])
+        out.append(_anchor(link, body_html[begin:end]))
+        copied, node, linked_to = end, i, link.end
+    out.append(body_html[copied:])
     return "".join(out)
 
 
@@ -279,6 +349,7 @@ class LinkedBody:
     body_html: str
     spans: array[int]
     targets: tuple[tuple[str, str], ...]
+    body_map: bytes = b""  #: Article.body_map (body_text_and_map); empty: none
 
     @property
     def links(self) -> list[Link]:
@@ -286,6 +357,8 @@ class LinkedBody:
         return [Link(s[i], s[i + 1], *targets[s[i + 2]]) for i in range(0, len(s), 3)]
 
     def __html__(self) -> str:
+        if self.body_map:
+            return linked_html(self.body_html, self.body_map, self.links)
         return render_html(body_text(self.body_html), self.links)
 
 

@@ -113,6 +113,9 @@ class Article:
     #: the body as plain text (bodytext.body_text(body_html).text), kept from parsing so it is
     #: computed once; None when whoever built the Article did not fill it
     text: str | None = None
+    #: where links can go in body_html (bodytext.body_text_and_map), kept from parsing so the
+    #: page is linked without reading the HTML again; empty when unknown
+    body_map: bytes = b""
 
 
 class Mention(NamedTuple):

@@ -16,7 +16,7 @@ import markdown
 import nh3
 
 from broadsheet import rawtext
-from broadsheet.bodytext import body_text, paragraphs_to_html
+from broadsheet.bodytext import body_text_and_map, paragraphs_to_html
 from broadsheet.frontmatter import FrontMatter, split, validate
 from broadsheet.markdown_ext import PlainParagraphs, PlainTextInline
 from broadsheet.model import Article, EntityKind, Problem, Source, SourceError
@@ -240,7 +240,8 @@ def parse_source(source: Source, allow_raw_html: bool = False, zone: dt.tzinfo =
     slug = slugify_text(fm.slug) if fm.slug else default_slug(source.path)
     if not slug:
         slug = "article-" + source.content_hash[:10]
-    text = body_text(body_html).text
+    body, body_map = body_text_and_map(body_html)
+    text = body.text
     article = Article(
         source_path=source.path,
         content_hash=source.content_hash,
@@ -258,6 +259,7 @@ def parse_source(source: Source, allow_raw_html: bool = False, zone: dt.tzinfo =
         body_html=body_html,
         declared=dict(fm.declared),
         text=text,
+        body_map=body_map,
     )
     return Parsed(article, tuple(problems))
 

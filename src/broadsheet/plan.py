@@ -328,7 +328,7 @@ def article_page(item: ResolvedArticle, archive: Archive, config: Config | None 
     targets = _mention_targets(mentions, archive, url)
     index = {key: n for n, key in enumerate(targets)}
     spans = array("l", chain.from_iterable((m.start, m.end, index[m.entity]) for m in mentions))
-    body = LinkedBody(a.body_html, spans, tuple(targets.values()))
+    body = LinkedBody(a.body_html, spans, tuple(targets.values()), a.body_map)
     named: dict[str, list[Ref]] = {"people": [], "organizations": [], "places": []}
     for key in item.entities:
         e = archive.entities[key]
