@@ -25,8 +25,7 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from broadsheet.model import LinkedMention
 
@@ -71,8 +70,11 @@ STRAIGHT = '"'
 How = Literal["after", "inverted", "before", "pronoun", "continued"]
 
 
-@dataclass(frozen=True, slots=True)  # slots: a build keeps every article's quotes a while
-class Quote:
+class Quote(NamedTuple):
+    """A quotation attributed to a person. (A named tuple: a build keeps every article's
+    quotes a while, and sends them to the workers with the entity pages, where a tuple is
+    pickled in C and a slotted dataclass field by field in Python.)"""
+
     start: int  #: offset of the opening quotation mark
     end: int  #: offset just after the closing quotation mark
     text: str  #: the words quoted, without the marks and a trailing comma
