@@ -5,9 +5,18 @@ from __future__ import annotations
 
 import markdown
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from broadsheet import markdown_ext
-from broadsheet.markdown_ext import BLOCK_SYNTAX, INLINE_SYNTAX, PlainParagraphs, PlainTextInline
+from broadsheet.markdown_ext import (
+    BLOCK_SYNTAX,
+    INLINE_SYNTAX,
+    PlainParagraphs,
+    PlainTextInline,
+    has_inline_syntax,
+    is_plain_block,
+)
 from broadsheet.parse import MARKDOWN_EXTENSIONS
 from paths import SHARED
 
@@ -142,6 +151,7 @@ def test_block_syntax() -> None:
         '"Quote," he said.',
     ):
         assert BLOCK_SYNTAX.search(plain) is None, plain
+        assert is_plain_block(plain)
     for marked in (
         "# H",
         "a\n=",
@@ -160,13 +170,16 @@ def test_block_syntax() -> None:
         "\x02wzxhzdk:0\x03",
     ):
         assert BLOCK_SYNTAX.search(marked) is not None, marked
+        assert not is_plain_block(marked)
 
 
 def test_syntax_characters() -> None:
     for plain in ("Words, and more words.", "100% sure!", "a - b + c = d", "line\nbreak"):
         assert INLINE_SYNTAX.search(plain) is None
+        assert not has_inline_syntax(plain)
     for marked in ("*", "_", "`", "\\", "[", "<", "&", "two  \nlines"):
         assert INLINE_SYNTAX.search(marked) is not None
+        assert has_inline_syntax(marked)
 
 
 @pytest.mark.skipif(not BBC.is_dir(), reason="needs ../shared/corpus/bbc")
@@ -177,3 +190,10 @@ def test_bbc_corpus_converts_the_same() -> None:
     for path in files:
         text = path.read_text(encoding="utf-8", errors="replace")
         assert quick.reset().convert(text) == slow.reset().convert(text), path
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=st.sampled_from("ab1 2.\n\t#=-_*+>:[]|`\\<&\x02"), max_size=30))
+def test_the_quick_checks_say_what_the_patterns_say(text: str) -> None:
+    assert is_plain_block(text) == (bool(text) and BLOCK_SYNTAX.search(text) is None)
+    assert has_inline_syntax(text) == (INLINE_SYNTAX.search(text) is not None)
