@@ -90,6 +90,8 @@ class _Builder:
         self.open: list[str] = []
         #: (text start, HTML start) of each linkable text node, flat (see body_text_and_map)
         self.spans: list[int] = []
+        #: True when `_scan` read the body and its tokens give it back character for character
+        self.verbatim = False
 
     def _break(self) -> None:
         if self.length and not "".join(self.parts[-1:]).endswith(PARAGRAPH_BREAK):
@@ -174,11 +176,11 @@ _SIMPLE_TAG = re.compile(
 _RAW_TEXT_TAGS = frozenset({"script", "style"})
 
 
-def _scan(body_html: str, builder: _Builder) -> bool | None:
+def _scan(body_html: str, builder: _Builder) -> bool:
     """Feed the builder as html.parser would, several times faster, for bodies made of simple
-    tags; False (having fed nothing) for any other body. None where the body is one the
-    tokens give back character for character (no "&" or ">" in its text, end tags in lower
-    case): then each text node was fed with its place in the HTML."""
+    tags; False (having fed nothing) for any other body. Each text node is fed with its place
+    in the HTML, and builder.verbatim set, where the tokens give the body back character for
+    character (no "&" or ">" in its text, end tags in lower case)."""
     tags = list(_SIMPLE_TAG.finditer(body_html))
     if len(tags) != body_html.count("<"):
         return False  # a "<" that is not a simple tag: a comment, a quoted "<", raw HTML...
@@ -202,7 +204,8 @@ def _scan(body_html: str, builder: _Builder) -> bool | None:
         pos = match.end()
     if rest:
         verbatim = _text_node(builder, body_html, pos, len(body_html)) and verbatim
-    return None if verbatim else True
+    builder.verbatim = verbatim
+    return True
 
 
 def _text_node(builder: _Builder, body_html: str, start: int, end: int) -> bool:
@@ -228,8 +231,7 @@ def body_text_and_map(body_html: str) -> tuple[BodyText, bytes]:
     after a typecode byte. Empty when the HTML is not what its tokens give back character for
     character (then links are placed by render_html)."""
     builder = _Builder()
-    scanned = _scan(body_html, builder)
-    if scanned is False:
+    if not _scan(body_html, builder):
         tokenizer = _Tokenizer(builder)
         tokenizer.feed(body_html)
         tokenizer.close()
@@ -238,7 +240,7 @@ def body_text_and_map(body_html: str) -> tuple[BodyText, bytes]:
     if text.endswith(PARAGRAPH_BREAK):
         text = text[: -len(PARAGRAPH_BREAK)]
     body_map = b""
-    if scanned is None and builder.spans:
+    if builder.verbatim and builder.spans:
         code = "H" if max(builder.spans) < 1 << 16 else "I"
         body_map = code.encode() + array(code, builder.spans).tobytes()
     return BodyText(text, tuple(builder.tokens)), body_map

@@ -438,7 +438,7 @@ def resolve_reusing(
     memo: ResolutionMemo | None,
     previous: dict[str, ParsedFile],
     registry: Registry,
-) -> tuple[Archive, list[Problem], Decisions, list[Links]]:
+) -> tuple[Archive, Decisions, list[Links]]:
     """resolve.resolve_with_links, or, where it would link the unchanged articles as the last
     resolution (`memo`) did, that resolution with the changed articles linked again
     (resolve.relink_archive).
@@ -475,11 +475,9 @@ def resolve_reusing(
         decisions = decide(tallies_of(inputs), registry)
         if not decisions.same_for(memo.decisions):
             archive, links = link_archive(inputs, decisions)
-            return archive, list(decisions.problems), decisions, links
-    archive, links = relink_archive(
-        inputs, kept, again, memo.decisions.entities, memo.authors, decisions.link
-    )
-    return archive, list(decisions.problems), decisions, links
+            return archive, decisions, links
+    archive, links = relink_archive(inputs, kept, again, decisions, memo.authors)
+    return archive, decisions, links
 
 
 def _build_parsed(
@@ -526,13 +524,13 @@ def _build_parsed(
         for a, t, found_entities in zip(articles, texts, entities, strict=True)
     ]
     if work is None:
-        archive, found, _, _ = resolve_with_links(inputs, bi.registry)
+        archive, decisions, _ = resolve_with_links(inputs, bi.registry)
     else:
         basis = digest(code + registry_digest)
         order = object_digest([(a.source_path, a.bylines) for a in articles])
         keys = [parsed_files[a.source_path].entities[0] for a in articles]  # type: ignore[index]
         memo = load_resolution(work)
-        archive, found, decisions, links = resolve_reusing(
+        archive, decisions, links = resolve_reusing(
             inputs, keys, basis, order, memo, previous, bi.registry
         )
         save_parsed(work, parsed_files, previous, parse_settings)
@@ -543,8 +541,9 @@ def _build_parsed(
             work,
             ResolutionMemo(basis, order, decisions, archive.authors, articles_memo),
         )
-        del memo, decisions, links, articles_memo, keys
-    problems.add(*found)
+        del memo, links, articles_memo, keys
+    problems.add(*decisions.problems)
+    del decisions
     # The parse results (saved above: a cache, keyed by each file's content) and every
     # article's found mentions can go now: the archive holds what the pages need. They are the
     # largest part of what a build holds (~15 KB an article), and the peak is still to come.

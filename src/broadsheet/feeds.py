@@ -20,6 +20,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
+from xml.sax.saxutils import escape
 
 from broadsheet.slugs import slugify_text
 
@@ -222,28 +223,17 @@ def _plain_entry(item: FeedEntry) -> bool:
 
 
 def _xml_text(text: str) -> str:
-    """Text as lxml writes it in an element."""
-    if "&" in text:
-        text = text.replace("&", "&amp;")
-    if "<" in text:
-        text = text.replace("<", "&lt;")
-    if ">" in text:
-        text = text.replace(">", "&gt;")
-    if "\r" in text:
-        text = text.replace("\r", "&#13;")
-    return text
+    """Text as lxml writes it in an element: & < > and carriage returns escaped."""
+    return escape(text, _TEXT_REFERENCES)
 
 
 def _xml_attribute(text: str) -> str:
     """Text as lxml writes it in a double-quoted attribute."""
-    text = _xml_text(text)
-    for char, reference in _ATTRIBUTE_REFERENCES:
-        if char in text:
-            text = text.replace(char, reference)
-    return text
+    return escape(text, _ATTRIBUTE_REFERENCES)
 
 
-_ATTRIBUTE_REFERENCES = (('"', "&quot;"), ("\t", "&#9;"), ("\n", "&#10;"))
+_TEXT_REFERENCES = {"\r": "&#13;"}
+_ATTRIBUTE_REFERENCES = {**_TEXT_REFERENCES, '"': "&quot;", "\t": "&#9;", "\n": "&#10;"}
 
 
 def _feedgen_entry(item: FeedEntry) -> Any:

@@ -545,8 +545,8 @@ def resolve_archive(
 ) -> tuple[Archive, list[Problem]]:
     """The archive: every article's entities resolved across the whole archive (one entity per
     person, organization or place, whatever the name each article gives it), and its authors."""
-    archive, problems, _, _ = resolve_with_links(inputs, registry)
-    return archive, problems
+    archive, decisions, _ = resolve_with_links(inputs, registry)
+    return archive, list(decisions.problems)
 
 
 #: What articles' entities add up to: (name, kind, declared, the bytes of its spans) → how
@@ -592,12 +592,13 @@ class Decisions:
 
 def resolve_with_links(
     inputs: Sequence[ArticleInput], registry: Registry
-) -> tuple[Archive, list[Problem], Decisions, list[Links]]:
+) -> tuple[Archive, Decisions, list[Links]]:
     """resolve_archive, with what a later build needs to link articles again without resolving
-    the archive (relink_archive): the Decisions, and each input article's Links."""
+    the archive (relink_archive): the Decisions (with the problems), and each input article's
+    Links."""
     decisions = decide(tallies_of(inputs), registry)
     archive, links = link_archive(inputs, decisions)
-    return archive, list(decisions.problems), decisions, links
+    return archive, decisions, links
 
 
 def decide(seen: Tallies, registry: Registry) -> Decisions:
@@ -737,20 +738,19 @@ def relink_archive(
     inputs: Sequence[ArticleInput],
     kept: Sequence[Links],
     again: Sequence[int],
-    entities: dict[str, Entity],
+    decisions: Decisions,
     authors: dict[str, Author],
-    link: dict[str, int],
 ) -> tuple[Archive, list[Links]]:
     """The archive resolve_with_links would make, and each article's Links, from the last
     build's resolution (`kept`: each input article's Links then), when it would decide the same.
     The caller has checked that the registry, the code, the articles, their order and their
     bylines are the same, every article but those at `again` being unchanged, and that the
-    decisions from the tallies now are the same for the articles kept (Decisions.same_for);
-    `link` is from those decisions. The articles at `again` are linked again; the archive's
-    entities, authors and every other article's links are the ones made last time. Linking a
+    decisions from the tallies now (`decisions`) are the same for the articles kept
+    (Decisions.same_for). The articles at `again` are linked again; the archive's entities,
+    authors and every other article's links are the ones made last time. Linking a
     few articles instead of all of them is what makes an edit of one article fast."""
     links = list(kept)
-    fresh = _linked([inputs[i] for i in again], link, list(entities))
+    fresh = _linked([inputs[i] for i in again], decisions.link, list(decisions.entities))
     for i, (order, spans) in zip(again, fresh, strict=True):
         links[i] = (order, spans, kept[i][2])  # same bylines: the same author slugs
     resolved = [
@@ -758,7 +758,7 @@ def relink_archive(
         for item, (order, spans, slugs) in zip(inputs, links, strict=True)
     ]
     resolved.sort(key=article_order)
-    return Archive(tuple(resolved), entities, authors), links
+    return Archive(tuple(resolved), decisions.entities, authors), links
 
 
 def article_order(item: ResolvedArticle) -> tuple[bool, int, float, str]:
