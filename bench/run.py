@@ -6,9 +6,10 @@
     bench/.venv/bin/python bench/run.py --n 300 --tools broadsheet,hugo --repeat 1
 
 For each N the archive is generated once (bench/generate.py) into bench/work/<N>/<tool>/, then
-each tool runs four scenarios, each --repeat times (default 3; 1 at N >= 100,000):
+four scenarios run, each --repeat times (default 3; 1 at N >= 100,000), the tools taking turns
+build by build (run_tools):
 
-    cold         output folder and the tool's caches deleted first
+    cold         output folder and the tool's caches moved aside first (Tool.clean)
     no-change    the same build again, nothing changed
     edit-body    one article's body changed (a paragraph added; another paragraph each run)
     edit-people  another article's people list changed (its last person swapped)
@@ -36,6 +37,7 @@ import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from dataclasses import asdict, dataclass
@@ -258,16 +260,26 @@ class Tool:
             return [bins.hugo, "--quiet", "--cacheDir", str(self.root / "hugo_cache")]
         return [bins.pelican, "content", "-s", "pelicanconf.py", "-o", "output", "-q"]
 
-    def clean(self) -> None:
-        """Remove the output and every cache: the next build is cold."""
+    def clean(self, trash: Path) -> None:
+        """Make the next build cold: move the output and every cache into `trash`, a folder
+        on the same file system that is deleted once the measurements are over.
+
+        Not deleted here: right after tens of thousands of files are deleted, creating files is
+        slower for a while (ext4 passes over inodes freed in the last ~30 s, the
+        dirty-writeback interval, when it allocates new ones), so a build timed just after the
+        deletion pays for the harness. Three back-to-back cold Broadsheet builds of 10,000
+        articles used 6.9, 22.8 and 25.0 s of system time with the deletion right before each,
+        and 4.1, 3.9 and 5.6 s with the folders moved aside."""
         doomed = [self.output, *(self.root / c for c in CACHES[self.name])]
         if self.name == "broadsheet":  # a build's temporary folders beside site/ (never site.yaml)
-            doomed += list(self.root.glob(f".{OUTPUT['broadsheet']}.*"))
-        for path in doomed:
-            if path.is_dir() and not path.is_symlink():
-                shutil.rmtree(path)
-            elif path.exists() or path.is_symlink():
-                path.unlink()
+            doomed += sorted(self.root.glob(f".{OUTPUT['broadsheet']}.*"))
+        present = [p for p in doomed if p.exists() or p.is_symlink()]
+        if not present:
+            return
+        trash.mkdir(parents=True, exist_ok=True)
+        into = Path(tempfile.mkdtemp(prefix=f"{self.name}-", dir=trash))
+        for i, path in enumerate(present):
+            path.rename(into / f"{i}-{path.name}")
 
     def article_html(self, article: generate.Article) -> Path:
         return self.output / "articles" / article.slug / "index.html"
@@ -309,46 +321,68 @@ def versions(bins: Bins) -> dict[str, str]:
 # ---------------------------------------------------------------- scenarios
 
 
-def run_tool(
-    tool: Tool,
+def run_tools(
+    tools: list[Tool],
     bins: Bins,
     repeat: int,
     pools: generate.Pools,
     body_target: generate.Article,
     people_target: generate.Article,
     log: Path,
-) -> dict[str, list[Run]]:
-    results: dict[str, list[Run]] = {}
+    trash: Path,
+) -> dict[str, dict[str, list[Run]]]:
+    """Every scenario, `repeat` times, for every tool. The tools take turns run by run (cold #1
+    of each tool, then cold #2 of each, ...), so that what else the machine does over the
+    minutes of a benchmark weighs on all of them alike: one tool's runs are never all in a busy
+    spell and another's all in a quiet one."""
+    results: dict[str, dict[str, list[Run]]] = {tool.name: {} for tool in tools}
     for scenario in SCENARIOS:
-        runs = []
         for round_ in range(repeat):
-            check = None
-            if scenario == "cold":
-                tool.clean()
-            elif scenario == "edit-body":
-                edited = generate.edit_body(body_target, round_)
-                generate.write_article(tool.name, tool.root, edited)
-                marker = f"Update {round_ + 1}:"
-                check = (tool.article_html(body_target), marker)
-            elif scenario == "edit-people":
-                edited = generate.edit_people(people_target, pools, round_)
-                generate.write_article(tool.name, tool.root, edited)
-                check = (tool.article_html(people_target), edited.people[-1].name)
-            run = measure(tool.command(bins), tool.root, tool.output, log)
-            if check:
-                path, text = check
-                run.verified = path.exists() and text in path.read_text(encoding="utf-8")
-            runs.append(run)
-            status = "" if run.exit_code == 0 else f"  EXIT {run.exit_code} (see {log})"
-            if run.verified is False:
-                status += "  (the edit is not in the output)"
-            print(
-                f"  {tool.name:<10} {scenario:<11} #{round_ + 1}  {run.wall:8.2f} s wall"
-                f"  {run.cpu:8.2f} s CPU  {_mb(run.rss):>9}{status}",
-                flush=True,
-            )
-        results[scenario] = runs
+            for tool in tools:
+                run = run_once(
+                    tool, bins, scenario, round_, pools, body_target, people_target, log, trash
+                )
+                results[tool.name].setdefault(scenario, []).append(run)
     return results
+
+
+def run_once(
+    tool: Tool,
+    bins: Bins,
+    scenario: str,
+    round_: int,
+    pools: generate.Pools,
+    body_target: generate.Article,
+    people_target: generate.Article,
+    log: Path,
+    trash: Path,
+) -> Run:
+    """One build of `scenario` (its `round_`th repetition), after the change it makes."""
+    check = None
+    if scenario == "cold":
+        tool.clean(trash)
+    elif scenario == "edit-body":
+        edited = generate.edit_body(body_target, round_)
+        generate.write_article(tool.name, tool.root, edited)
+        marker = f"Update {round_ + 1}:"
+        check = (tool.article_html(body_target), marker)
+    elif scenario == "edit-people":
+        edited = generate.edit_people(people_target, pools, round_)
+        generate.write_article(tool.name, tool.root, edited)
+        check = (tool.article_html(people_target), edited.people[-1].name)
+    run = measure(tool.command(bins), tool.root, tool.output, log)
+    if check:
+        path, text = check
+        run.verified = path.exists() and text in path.read_text(encoding="utf-8")
+    status = "" if run.exit_code == 0 else f"  EXIT {run.exit_code} (see {log})"
+    if run.verified is False:
+        status += "  (the edit is not in the output)"
+    print(
+        f"  {tool.name:<10} {scenario:<11} #{round_ + 1}  {run.wall:8.2f} s wall"
+        f"  {run.cpu:8.2f} s CPU  {_mb(run.rss):>9}{status}",
+        flush=True,
+    )
+    return run
 
 
 def median_run(runs: list[Run]) -> dict[str, float]:
@@ -526,6 +560,11 @@ def main(argv: list[str] | None = None) -> int:
     args.results.mkdir(parents=True, exist_ok=True)
     out_file = args.results / f"{started.strftime('%Y%m%dT%H%M%SZ')}.json"
     all_targets: list[Target] = []
+    # What the runs leave (Tool.clean, the generated sites) is moved here and deleted only
+    # once every build is timed: see Tool.clean.
+    trash = args.work / ".trash"
+    shutil.rmtree(trash, ignore_errors=True)  # a previous, interrupted run's
+    trash.mkdir(parents=True)
     per_article_1000: float | None = None
     for n in ns:
         repeat = args.repeat or (1 if n >= LARGE_N else 3)
@@ -540,12 +579,13 @@ def main(argv: list[str] | None = None) -> int:
         print(f"   generated in {time.perf_counter() - t0:.1f} s into {work}", flush=True)
         body_target, people_target = articles[n // 3], articles[(2 * n) // 3]
         log = args.results / f"{started.strftime('%Y%m%dT%H%M%SZ')}-{n}.log"
-        runs: dict[str, dict[str, list[Run]]] = {}
         page_sets: dict[str, dict[str, int]] = {}
+        runs = run_tools(
+            [Tool(name, work / name) for name in tools],
+            bins, repeat, pools, body_target, people_target, log, trash,
+        )  # fmt: skip
         for name in tools:
-            tool = Tool(name, work / name)
-            runs[name] = run_tool(tool, bins, repeat, pools, body_target, people_target, log)
-            page_sets[name] = sections(tool.output)
+            page_sets[name] = sections(Tool(name, work / name).output)
         medians = {t: {s: median_run(r) for s, r in by.items()} for t, by in runs.items()}
         print_table(n, medians, repeat)
         print("\nHTML pages by top-level folder (after the last build):")
@@ -583,7 +623,8 @@ def main(argv: list[str] | None = None) -> int:
         report["host"]["loadavg_end"] = os.getloadavg()
         out_file.write_text(json.dumps(report, indent=1) + "\n")  # after every N
         if not args.keep:
-            shutil.rmtree(work)
+            work.rename(trash / f"work-{n}")
+    shutil.rmtree(trash, ignore_errors=True)
     print(f"\nload average at end: {report['host']['loadavg_end']}")
     print(f"results: {out_file}")
     failed = [

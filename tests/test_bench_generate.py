@@ -91,7 +91,7 @@ def test_articles_have_the_promised_shape(generate):
 
 
 def test_a_cold_run_keeps_the_site_configuration(generate, tmp_path):
-    """bench/run.py's cold clean removes output and caches, never the site's own files."""
+    """bench/run.py's cold clean moves output and caches aside, never the site's own files."""
     path = REPO / "bench" / "run.py"
     sys.path.insert(0, str(path.parent))
     try:
@@ -106,6 +106,16 @@ def test_a_cold_run_keeps_the_site_configuration(generate, tmp_path):
     root = generate.write_site("broadsheet", tmp_path / "broadsheet", articles)
     for folder in ("site", ".site.new-1", ".site.old-2", ".broadsheet-cache/build"):
         (root / folder).mkdir(parents=True)
-    run.Tool("broadsheet", root).clean()
+    (root / "site" / "index.html").write_text("old")
+    trash = tmp_path / "trash"
+    run.Tool("broadsheet", root).clean(trash)
     assert (root / "site.yaml").is_file() and (root / "content").is_dir()
     assert sorted(p.name for p in root.iterdir()) == ["content", "site.yaml"]
+    # moved aside whole, to be deleted after the timed builds
+    (moved,) = trash.iterdir()
+    assert sorted(p.name for p in moved.iterdir()) == [
+        "0-site", "1-.broadsheet-cache", "2-.site.new-1", "3-.site.old-2"
+    ]  # fmt: skip
+    assert (moved / "0-site" / "index.html").read_text() == "old"
+    run.Tool("broadsheet", root).clean(trash)  # nothing left to move: nothing happens
+    assert len(list(trash.iterdir())) == 1
