@@ -46,7 +46,17 @@ clean:
 BENCH_VENV  := bench/.venv
 BENCH_STAMP := $(BENCH_VENV)/.installed
 BENCH_N     ?=
-BENCH_ARGS  := --broadsheet $(BIN)/broadsheet --tools-bin $(BENCH_VENV)/bin $(if $(BENCH_N),--n $(BENCH_N))
+# BENCH_PYTHON=/usr/bin/python3.11 make bench: Broadsheet runs on that interpreter, installed
+# into bench/.venv-broadsheet, instead of the project's .venv (bench/README.md, "Which Python").
+BENCH_PYTHON ?=
+ifeq ($(BENCH_PYTHON),)
+BENCH_BS_BIN   := $(BIN)
+BENCH_BS_STAMP := $(STAMP)
+else
+BENCH_BS_BIN   := bench/.venv-broadsheet/bin
+BENCH_BS_STAMP := bench/.venv-broadsheet/.installed-$(subst /,_,$(BENCH_PYTHON))
+endif
+BENCH_ARGS  := --broadsheet $(BENCH_BS_BIN)/broadsheet --tools-bin $(BENCH_VENV)/bin $(if $(BENCH_N),--n $(BENCH_N))
 
 .PHONY: bench bench-large
 
@@ -56,14 +66,21 @@ $(BENCH_STAMP): bench/requirements.txt
 	$(BENCH_VENV)/bin/python -m pip install --quiet -r bench/requirements.txt
 	touch $@
 
+bench/.venv-broadsheet/.installed-%: pyproject.toml constraints.txt
+	rm -rf bench/.venv-broadsheet
+	$(BENCH_PYTHON) -m venv bench/.venv-broadsheet
+	bench/.venv-broadsheet/bin/python -m pip install --quiet --upgrade pip
+	bench/.venv-broadsheet/bin/python -m pip install --quiet -c constraints.txt -e .
+	touch $@
+
 # Broadsheet's bytecode compiled first, as pip compiles an installed package's: the editable
 # install's modules are otherwise compiled on every run where PYTHONDONTWRITEBYTECODE is set.
-bench: install $(BENCH_STAMP)
-	$(BIN)/python -m compileall -q src/broadsheet
+bench: $(BENCH_BS_STAMP) $(BENCH_STAMP)
+	$(BENCH_BS_BIN)/python -m compileall -q src/broadsheet
 	$(BENCH_VENV)/bin/python bench/run.py $(BENCH_ARGS)
 
-bench-large: install $(BENCH_STAMP)
-	$(BIN)/python -m compileall -q src/broadsheet
+bench-large: $(BENCH_BS_STAMP) $(BENCH_STAMP)
+	$(BENCH_BS_BIN)/python -m compileall -q src/broadsheet
 	$(BENCH_VENV)/bin/python bench/run.py $(BENCH_ARGS) --large
 
 # --- extraction quality and speed (docs/extraction.md) ---------------------------------------

@@ -67,7 +67,12 @@ def verbosity(quiet_help: str, verbose_help: str = "Also print notes (skipped fi
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="broadsheet")
+@click.version_option(
+    __version__,
+    prog_name="broadsheet",
+    # the interpreter too: a build is CPU-bound Python, and how CPython was built matters
+    message=f"%(prog)s, version %(version)s (Python {sys.version.split()[0]}, {sys.executable})",
+)
 def main() -> None:
     """Broadsheet: turn a folder of news articles into a linked, browsable archive."""
 

@@ -89,8 +89,13 @@ def _url(ctx: jinja2.runtime.Context, target: str) -> str:
 
 
 def make_environment(project: Path, config: Config) -> jinja2.Environment:
+    """The Jinja environment of one build. Its templates are not checked for changes before
+    every page (`auto_reload`, a stat of the template file per page): an environment lives for
+    one build, whose settings digest already covers the theme's files as they were when it
+    began."""
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader([str(d) for d in theme_dirs(project)]),
+        auto_reload=False,
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
