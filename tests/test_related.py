@@ -70,3 +70,18 @@ def test_agrees_with_counting_every_pair_in_blocks_of_any_size(seed, block_pairs
         named.append(row)
     limit = rng.randint(1, 8)
     assert most_named_with(named, places, limit, block_pairs) == naive(named, limit)
+
+
+@pytest.mark.parametrize("places", [46_340, 46_341, 3_000_000])
+def test_positions_too_many_for_32_bit_pair_codes(places):
+    """Pair codes (key * places + other) are counted in 32 bits while places² fits, in 64
+    above: the lists agree either side of the switch."""
+    rng = random.Random(places)
+    top = places - 1
+    named = [
+        list(
+            dict.fromkeys(rng.choice([top, top - 1, 0, 1, rng.randrange(places)]) for _ in range(6))
+        )
+        for _ in range(200)
+    ]
+    assert most_named_with(named, places, 5) == naive(named, 5)

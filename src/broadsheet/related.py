@@ -39,7 +39,10 @@ def most_named_with_arrays(
 
     if not len(flat) or limit <= 0:
         return {}
-    flat = flat.astype(np.int64, copy=False)
+    # Pair codes (key * places + other) in 32 bits while they fit: half the memory to sort and
+    # to fault in as in 64 (the sort is most of the time; 10,000 articles: 0.23 → 0.16 s).
+    wide = np.int64 if places * places >= 2**31 else np.int32
+    flat = flat.astype(wide, copy=False)
     lengths = lengths.astype(np.int64, copy=False)
     starts = np.cumsum(lengths) - lengths
     # For each entity occurrence: its article's length and where the article's row starts.
@@ -90,7 +93,7 @@ def _count_block(
     # The pairs come from np.unique sorted by (key, other): a stable sort on (key, -count) ranks
     # every key's list, ties by other. Timsort uses the runs already sorted (most pairs are
     # named together once): 3-5x faster than sorting (key, -count, other) as one int.
-    order = np.argsort(key_of * most + (most - counts), kind="stable")
+    order = np.argsort(key_of.astype(np.int64) * most + (most - counts), kind="stable")
     key_of, other_of, counts = key_of[order], other_of[order], counts[order]
     segment = np.flatnonzero(np.r_[True, key_of[1:] != key_of[:-1]])
     rank = np.arange(len(key_of)) - np.repeat(segment, np.diff(np.r_[segment, len(key_of)]))
