@@ -620,21 +620,17 @@ def decide(seen: Tallies, registry: Registry) -> Decisions:
         else:
             tally.kinds[kind] += weight * times
 
-    reg_kind = {
-        k: (e.kind if (e := registry.lookup(_pick_name(t))) else None) for k, t in tallies.items()
-    }
-    kinds = {k: _pick_kind(t, reg_kind[k]) for k, t in tallies.items()}
+    # each key's most used form and its registry entry, once (both are asked for again below)
+    picked = {k: _pick_name(t) for k, t in tallies.items()}
+    entries = {k: registry.lookup(name) for k, name in picked.items()}
+    kinds = {k: _pick_kind(t, e.kind if (e := entries[k]) else None) for k, t in tallies.items()}
 
     # Lone surnames join the single full name that ends with them, if there is exactly one.
     owners = _surname_owners(tallies, kinds)
     target: dict[str, str | None] = {}
     for key in sorted(tallies):
         tally = tallies[key]
-        if (
-            kinds[key] == EntityKind.PERSON
-            and len(key.split()) == 1
-            and registry.lookup(_pick_name(tally)) is None
-        ):
+        if kinds[key] == EntityKind.PERSON and len(key.split()) == 1 and entries[key] is None:
             candidates = owners.get(key, [])
             if len(candidates) == 1:
                 target[key] = candidates[0]
@@ -644,8 +640,8 @@ def decide(seen: Tallies, registry: Registry) -> Decisions:
                 problems.append(
                     Problem(
                         "(archive)",
-                        f"'{_pick_name(tally)}' could be any of "
-                        f"{', '.join(_pick_name(tallies[c]) for c in candidates)}; it is left "
+                        f"'{picked[key]}' could be any of "
+                        f"{', '.join(picked[c] for c in candidates)}; it is left "
                         "unlinked: give its full name in the article, or add it as an alias in "
                         "data/entities.yaml",
                         None,
@@ -662,8 +658,8 @@ def decide(seen: Tallies, registry: Registry) -> Decisions:
     used: dict[tuple[EntityKind, str], str] = {}
     for key in sorted(k for k, t in target.items() if t == k):
         tally = tallies[key]
-        name = _pick_name(tally)
-        entry = registry.lookup(name)
+        name = picked[key]
+        entry = entries[key]
         if entry is not None:
             name = entry.name
         kind = kinds[key]
