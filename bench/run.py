@@ -579,13 +579,11 @@ def main(argv: list[str] | None = None) -> int:
         print(f"   generated in {time.perf_counter() - t0:.1f} s into {work}", flush=True)
         body_target, people_target = articles[n // 3], articles[(2 * n) // 3]
         log = args.results / f"{started.strftime('%Y%m%dT%H%M%SZ')}-{n}.log"
-        page_sets: dict[str, dict[str, int]] = {}
+        sites = [Tool(name, work / name) for name in tools]
         runs = run_tools(
-            [Tool(name, work / name) for name in tools],
-            bins, repeat, pools, body_target, people_target, log, trash,
+            sites, bins, repeat, pools, body_target, people_target, log, trash
         )  # fmt: skip
-        for name in tools:
-            page_sets[name] = sections(Tool(name, work / name).output)
+        page_sets = {tool.name: sections(tool.output) for tool in sites}
         medians = {t: {s: median_run(r) for s, r in by.items()} for t, by in runs.items()}
         print_table(n, medians, repeat)
         print("\nHTML pages by top-level folder (after the last build):")

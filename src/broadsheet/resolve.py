@@ -629,7 +629,6 @@ def decide(seen: Tallies, registry: Registry) -> Decisions:
     owners = _surname_owners(tallies, kinds)
     target: dict[str, str | None] = {}
     for key in sorted(tallies):
-        tally = tallies[key]
         if kinds[key] == EntityKind.PERSON and len(key.split()) == 1 and entries[key] is None:
             candidates = owners.get(key, [])
             if len(candidates) == 1:

@@ -227,18 +227,17 @@ def render_and_place(chunk: list[PageJob], env: jinja2.Environment | None = None
     put every file in the tree (publish.place). `env`: the Jinja environment, else one per
     process (on a worker)."""
     out: list[Placed] = []
-    environment, environment_of = env, None
+    environment = env
     for target, page, published, had in chunk:
         source = source_digest(page, target.settings)
         payload: Payload
         if published is not None and published[0] == source:
             payload = Reuse(published[1], published[2])
         else:
-            if env is None and environment_of is not target:
-                # looked up once a chunk, whose jobs share one target: the lookup hashes the
-                # whole Config (~10 µs a page)
-                environment, environment_of = _environment(target.project, target.config), target
-            assert environment is not None
+            if environment is None:
+                # looked up once a chunk (a build's jobs share one target): the lookup hashes
+                # the whole Config, ~10 µs
+                environment = _environment(target.project, target.config)
             payload = render_page(page, environment, target.config)
         out.append(place(target.tree, target.output, page.output, source, payload, had))
     return out
