@@ -148,6 +148,25 @@ def test_project_templates_override_the_theme_file_by_file(make_project):
     assert (project / "site/static/extra.css").is_file()
 
 
+def test_url_in_a_theme_macro_links_from_the_page_being_rendered(make_project):
+    # url() is each page's own function (render.links_from); a macro imported with context, and
+    # a loop inside it, see the page's.
+    project = make_project(
+        {
+            "site.yaml": NO_NLP,
+            "content/g.md": GOOD,
+            "templates/links.html": "{% macro links(targets) %}"
+            "{% for t in targets %}{{ url(t) }};{% endfor %}{% endmacro %}",
+            "templates/article.html": '{% from "links.html" import links with context %}'
+            '{{ links(["people/x/", "static/style.css"]) }}|{{ url("") }}\n',
+        }
+    )
+    build(project)
+    assert (project / "site/articles/g/index.html").read_text() == (
+        "../../people/x/;../../static/style.css;|../../\n"
+    )
+
+
 def test_build_py_is_broadsheet_build(make_project, tmp_path: Path):
     from paths import REPO
 

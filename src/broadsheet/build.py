@@ -14,7 +14,6 @@ import os
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import Executor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -60,7 +59,14 @@ from broadsheet.model import (
     of_severity,
 )
 from broadsheet.parse import needs_extraction
-from broadsheet.plan import Page, discovery_pages, listed_in_sitemap, plan_units
+from broadsheet.plan import (
+    SHARED_VIEWS,
+    Page,
+    discovery_pages,
+    holds_shared_views,
+    listed_in_sitemap,
+    plan_units,
+)
 from broadsheet.publish import Placed, Published, Reuse, StaleSite, place, publish
 from broadsheet.registry import Registry, load_registry
 from broadsheet.render import make_environment, static_files, theme_dirs
@@ -83,9 +89,11 @@ from broadsheet.workers import (
     PARALLEL_THRESHOLD,
     PageTarget,
     ParseTarget,
+    Pool,
     extract_chunk,
     make_pool,
     ordered_map,
+    ordered_map_sharing,
     parse_chunk,
     render_and_place,
     worker_count,
@@ -183,7 +191,7 @@ def extract_all(
     project: Path,
     nlp: Any = None,
     progress: Progress | None = None,
-    pool: Executor | None = None,
+    pool: Pool | None = None,
     workers: int = 1,
 ) -> list[tuple[Mention, ...]]:
     """Mentions for every text, from the cache where possible; the model loads only on a miss.
@@ -367,7 +375,7 @@ def parse_changed(
     state: BuildState,
     previous: dict[str, ParsedFile],
     registry_digest: bytes,
-    pool: Executor | None,
+    pool: Pool | None,
     workers: int,
 ) -> dict[str, ParsedFile]:
     """Every content file's parse: the last build's (`previous`, made under the same parse
@@ -486,7 +494,7 @@ def _build_parsed(
     work: Path | None,
     settings: bytes,
     code: bytes,
-    pool: Executor | None,
+    pool: Pool | None,
     workers: int,
     started: float,
     started_ns: int,
@@ -731,7 +739,7 @@ def place_pages(
     reusable: Manifest,
     have: Manifest,
     reused: list[Placed],
-    pool: Executor | None = None,
+    pool: Pool | None = None,
     workers: int = 1,
     rendered: Callable[[], None] | None = None,
 ) -> Iterator[Placed]:
@@ -744,7 +752,9 @@ def place_pages(
         env = make_environment(target.project, target.config)
         placed = ordered_map(None, functools.partial(render_and_place, env=env), jobs, 1)
     else:
-        placed = ordered_map(pool, render_and_place, jobs, workers)
+        placed = ordered_map_sharing(
+            pool, render_and_place, jobs, SHARED_VIEWS, lambda job: holds_shared_views(job[1])
+        )
     for item in placed:
         yield item
         yield from reused

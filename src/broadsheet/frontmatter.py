@@ -70,8 +70,7 @@ def split(text: str, path: str) -> SplitDocument:
     # its line 0 is the file's line 1.
     body_line = fm_text.count("\n") + 2
     try:
-        root = safeyaml.compose(fm_text)
-        meta = safeyaml.safe_load(fm_text)
+        root, meta = safeyaml.load_with_node(fm_text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         context = getattr(exc, "context_mark", None)

@@ -209,6 +209,17 @@ class Page:
         return output_path(self.url)
 
 
+#: Views many pages hold the very same object of: an article's card is on the page of every
+#: entity it names, its feed entry in each of their feeds (workers.ordered_map_sharing sends
+#: each to a worker once).
+SHARED_VIEWS: tuple[type, ...] = (ArticleCard, FeedEntry)
+
+
+def holds_shared_views(page: Page) -> bool:
+    """Whether the page may hold SHARED_VIEWS: lists of articles and feeds."""
+    return page.format == "atom" or "items" in page.context
+
+
 def _card(item: ResolvedArticle, archive: Archive) -> ArticleCard:
     a = item.article
     authors = tuple(Ref(archive.authors[s].name, author_url(s), "author") for s in item.authors)

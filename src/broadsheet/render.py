@@ -8,6 +8,8 @@ one into a link relative to the page being rendered.
 from __future__ import annotations
 
 import datetime as dt
+import functools
+from collections.abc import Callable
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -79,13 +81,22 @@ def jsonld(value: Any) -> Markup:
     return Markup(to_script_json(value))
 
 
+def links_from(page_url: str, config: Config, absolute: bool) -> Callable[[str], str]:
+    """The page's `url()`: a link to a site-relative URL, relative to the page being rendered,
+    or absolute (on pages served from any path, the 404 page, when base_url is set).
+
+    Given to each page as a plain function: Jinja derives a new context for every call of a
+    context function (the global `_url`) made inside a loop, and a list page calls url() for
+    every link of every card (~1 µs a call against ~6 µs)."""
+    if absolute:
+        return functools.partial(absolute_url, config)
+    return functools.partial(relative_url, page_url)
+
+
 @jinja2.pass_context
 def _url(ctx: jinja2.runtime.Context, target: str) -> str:
-    """A link to a site-relative URL: relative to the page being rendered, or absolute on pages
-    served from any path (the 404 page) when base_url is set."""
-    if ctx.get("absolute_links"):
-        return absolute_url(ctx["site"], target)
-    return relative_url(ctx["page"].url, target)
+    """url() where the page's own is not seen: in macros a theme imports without context."""
+    return links_from(ctx["page"].url, ctx["site"], bool(ctx.get("absolute_links")))(target)
 
 
 def make_environment(project: Path, config: Config) -> jinja2.Environment:
@@ -126,7 +137,8 @@ def render_page(page: Page, env: jinja2.Environment, config: Config) -> bytes:
         # is serialised here, by its __html__).
         context["body_html"] = Markup(context["body_html"])
     canonical = absolute_url(config, page.url) if config.base_url and page.kind != "404" else ""
-    html = template.render(page=page, head=page.head, canonical=canonical, **context)
+    url = links_from(page.url, config, bool(context.get("absolute_links")))
+    html = template.render(page=page, head=page.head, canonical=canonical, url=url, **context)
     return html.encode("utf-8")
 
 

@@ -27,12 +27,17 @@ class SafeLoader(_BaseLoader):  # type: ignore[valid-type,misc]
 SafeLoader.add_constructor("tag:yaml.org,2002:timestamp", SafeLoader.construct_yaml_timestamp)
 
 
-def compose(text: str) -> yaml.Node | None:
-    """Like yaml.compose, raising yaml.YAMLError only."""
+def load_with_node(text: str) -> tuple[yaml.Node | None, Any]:
+    """The document's node (as compose) and its data (as safe_load), from one parse. Raises
+    yaml.YAMLError only."""
+    loader = SafeLoader(text)
     try:
-        return yaml.compose(text, Loader=SafeLoader)
+        node = loader.get_single_node()
+        return node, (loader.construct_document(node) if node is not None else None)
     except RecursionError as exc:
         raise yaml.YAMLError("the YAML is nested too deeply") from exc
+    finally:
+        loader.dispose()
 
 
 def safe_load(text: str) -> Any:

@@ -8,14 +8,20 @@ in one process, where a pool would cost more than it saves.
 A worker that renders a page also digests its data and writes its file into the tree being
 published (publish.place), so neither the page's bytes nor that work pass through the main
 process, which is left to plan the next pages.
+
+Each worker is its own single-process executor, so the main process knows which worker takes
+which chunk: an object many pages hold (an article's card is on the page of every entity it
+names) is then sent to each worker once and named by a number after that (ordered_map_sharing).
 """
 
 from __future__ import annotations
 
 import ctypes
 import functools
+import io
 import multiprocessing
 import os
+import pickle
 import sys
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
@@ -54,18 +60,49 @@ def worker_count(requested: int | None = None) -> int:
     return max(1, min(4, os.cpu_count() or 1))
 
 
-def make_pool(workers: int) -> Executor | None:
-    """A process pool, or None for one worker. "forkserver" rather than "fork": `serve` builds
-    from a thread, and forking a process with running threads is unsafe."""
+def make_pool(workers: int) -> Pool | None:
+    """A pool of worker processes, or None for one worker. "forkserver" rather than "fork":
+    `serve` builds from a thread, and forking a process with running threads is unsafe."""
     if workers <= 1:
         return None
     keep_large_blocks_apart()
-    method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
-    return ProcessPoolExecutor(
-        workers,
-        mp_context=multiprocessing.get_context(method),
-        initializer=keep_large_blocks_apart,
-    )
+    return Pool(workers)
+
+
+class Pool(Executor):
+    """Worker processes, each behind its own single-process executor: a chunk goes to the
+    worker with the fewest chunks in flight (`submit`), or to a chosen one (`submit_to`), and
+    each worker takes its chunks in the order they were sent."""
+
+    def __init__(self, workers: int) -> None:
+        methods = multiprocessing.get_all_start_methods()
+        context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
+        self._executors = [
+            ProcessPoolExecutor(1, mp_context=context, initializer=keep_large_blocks_apart)
+            for _ in range(workers)
+        ]
+        self._in_flight: list[list[Future[Any]]] = [[] for _ in range(workers)]
+
+    def __len__(self) -> int:
+        return len(self._executors)
+
+    def least_busy(self) -> int:
+        """The worker with the fewest chunks in flight (the first of those, on a tie)."""
+        for futures in self._in_flight:
+            futures[:] = [f for f in futures if not f.done()]
+        return min(range(len(self._in_flight)), key=lambda w: len(self._in_flight[w]))
+
+    def submit_to(self, worker: int, fn: Callable[..., R], /, *args: Any) -> Future[R]:
+        future = self._executors[worker].submit(fn, *args)
+        self._in_flight[worker].append(future)
+        return future
+
+    def submit(self, fn: Callable[..., R], /, *args: Any, **kwargs: Any) -> Future[R]:
+        return self.submit_to(self.least_busy(), functools.partial(fn, **kwargs), *args)
+
+    def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
+        for executor in self._executors:
+            executor.shutdown(wait, cancel_futures=cancel_futures)
 
 
 #: glibc's mallopt parameters: the size from which blocks get their own memory mapping, and
@@ -129,6 +166,112 @@ def ordered_map(
     for chunk in _chunks(items, CHUNK):
         pending.append(pool.submit(function, chunk))
         if len(pending) >= workers * IN_FLIGHT_PER_WORKER:
+            yield from pending.popleft().result()
+    while pending:
+        yield from pending.popleft().result()
+
+
+#: Numbered shared objects the main process remembers (and each worker keeps) at most; past it
+#: they are forgotten on both sides and numbered anew. Bounds memory in a large archive: an
+#: article's card and feed entries take ~2 KB.
+SHARED_LIMIT = 50_000
+
+
+@dataclass(frozen=True)
+class Packed:
+    """A chunk pickled with its shared objects named by number (`new`: those the worker has not
+    been sent yet, with their numbers). Numbers belong to a `generation`."""
+
+    generation: int
+    new: tuple[tuple[int, Any], ...]
+    data: bytes
+
+
+class SharedSender:
+    """The main process's side of ordered_map_sharing: numbers the shared objects and knows
+    which worker has been sent which."""
+
+    def __init__(self, workers: int, types: tuple[type, ...], limit: int = SHARED_LIMIT) -> None:
+        self._types = frozenset(types)
+        self._limit = limit
+        #: id(object) → (its number, the object): kept, so that its id is not reused
+        self._numbers: dict[int, tuple[int, Any]] = {}
+        self._sent: list[set[int]] = [set() for _ in range(workers)]
+        self._generation = 0
+
+    def pack(self, worker: int, chunk: list[Any]) -> Packed:
+        if len(self._numbers) >= self._limit:
+            self._numbers.clear()
+            for sent in self._sent:
+                sent.clear()
+            self._generation += 1
+        numbers, sent, types = self._numbers, self._sent[worker], self._types
+        new: list[tuple[int, Any]] = []
+
+        def persistent_id(obj: Any) -> int | None:
+            if type(obj) not in types:
+                return None
+            known = numbers.get(id(obj))
+            if known is None:
+                known = numbers[id(obj)] = (len(numbers), obj)
+            if known[0] not in sent:
+                sent.add(known[0])
+                new.append(known)
+            return known[0]
+
+        buffer = io.BytesIO()
+        pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
+        pickler.persistent_id = persistent_id  # type: ignore[method-assign]
+        pickler.dump(chunk)
+        return Packed(self._generation, tuple(new), buffer.getvalue())
+
+
+class _Received:
+    """A worker's side: the shared objects it has been sent, by number."""
+
+    def __init__(self) -> None:
+        self.generation = -1
+        self.objects: dict[int, Any] = {}
+
+    def unpack(self, packed: Packed) -> Any:
+        if packed.generation != self.generation:
+            self.objects.clear()
+            self.generation = packed.generation
+        self.objects.update(packed.new)
+        unpickler = pickle.Unpickler(io.BytesIO(packed.data))
+        unpickler.persistent_load = self.objects.__getitem__  # type: ignore[method-assign]
+        return unpickler.load()
+
+
+@functools.cache
+def _received() -> _Received:
+    """The shared objects this worker process has been sent (one table per process)."""
+    return _Received()
+
+
+def _call_unpacked(function: Callable[[list[T]], list[R]], chunk: list[T] | Packed) -> list[R]:
+    return function(_received().unpack(chunk) if isinstance(chunk, Packed) else chunk)
+
+
+def ordered_map_sharing(
+    pool: Pool,
+    function: Callable[[list[T]], list[R]],
+    items: Iterable[T],
+    shared_types: tuple[type, ...],
+    shares: Callable[[T], bool],
+) -> Iterator[R]:
+    """ordered_map on a pool, with each object of `shared_types` sent to a worker only the
+    first time a chunk it takes holds it; after that the object is named by a number. A
+    chunk none of whose items `shares` objects is sent as it is (naming costs a call for every
+    object pickled)."""
+    sender = SharedSender(len(pool), shared_types)
+    call = functools.partial(_call_unpacked, function)
+    pending: deque[Future[list[R]]] = deque()
+    for chunk in _chunks(items, CHUNK):
+        worker = pool.least_busy()
+        message = sender.pack(worker, chunk) if any(map(shares, chunk)) else chunk
+        pending.append(pool.submit_to(worker, call, message))
+        if len(pending) >= len(pool) * IN_FLIGHT_PER_WORKER:
             yield from pending.popleft().result()
     while pending:
         yield from pending.popleft().result()

@@ -1,0 +1,102 @@
+"""workers.py: the pool, and objects many pages share sent to each worker once."""
+
+from __future__ import annotations
+
+import pickle
+from dataclasses import dataclass
+
+from broadsheet.workers import (
+    Packed,
+    SharedSender,
+    _Received,
+    make_pool,
+    ordered_map,
+    ordered_map_sharing,
+)
+
+
+@dataclass(frozen=True)
+class Card:
+    headline: str
+
+
+@dataclass(frozen=True)
+class Listing:
+    url: str
+    cards: tuple[Card, ...]
+
+
+def _unpack_on(received: _Received, packed: Packed) -> object:
+    """As a worker takes a chunk: after a trip through pickle, as the pool sends it."""
+    return received.unpack(pickle.loads(pickle.dumps(packed)))
+
+
+def test_a_shared_object_goes_to_each_worker_once() -> None:
+    a, b = Card("A"), Card("B")
+    sender = SharedSender(2, (Card,))
+    first = sender.pack(0, [Listing("x/", (a, b)), Listing("y/", (a,))])
+    assert [obj for _, obj in first.new] == [a, b]
+    again = sender.pack(0, [Listing("z/", (b, a))])
+    assert again.new == ()  # worker 0 has both
+    other = sender.pack(1, [Listing("w/", (b,))])
+    assert [obj for _, obj in other.new] == [b]  # worker 1 has none yet
+
+    worker = _Received()
+    assert _unpack_on(worker, first) == [Listing("x/", (a, b)), Listing("y/", (a,))]
+    assert _unpack_on(worker, again) == [Listing("z/", (b, a))]
+    # one object on the worker, however many pages hold it
+    x, y = _unpack_on(worker, sender.pack(0, [Listing("x/", (a,)), Listing("y/", (a,))]))
+    assert x.cards[0] is y.cards[0]
+
+
+def test_objects_of_other_types_are_pickled_in_place() -> None:
+    sender = SharedSender(1, (Card,))
+    listing = Listing("x/", (Card("A"),))
+    packed = sender.pack(0, [listing, "text", 3])
+    assert [type(obj) for _, obj in packed.new] == [Card]
+    assert _Received().unpack(packed) == [listing, "text", 3]
+
+
+def test_shared_objects_are_numbered_anew_past_the_limit() -> None:
+    cards = [Card(str(n)) for n in range(5)]
+    sender = SharedSender(1, (Card,), limit=3)
+    worker = _Received()
+    _unpack_on(worker, sender.pack(0, [Listing("a/", tuple(cards[:3]))]))
+    assert len(worker.objects) == 3
+    # past the limit both sides forget: what the worker had is sent again, under new numbers
+    packed = sender.pack(0, [Listing("b/", (cards[0], cards[4]))])
+    assert packed.generation == 1
+    assert [obj for _, obj in packed.new] == [cards[0], cards[4]]
+    assert _unpack_on(worker, packed) == [Listing("b/", (cards[0], cards[4]))]
+    assert len(worker.objects) == 2
+
+
+def test_ordered_map_sharing_on_a_pool_gives_every_chunk_back_in_order() -> None:
+    cards = [Card(f"story {n}") for n in range(40)]
+    # 300 listings, ~10 chunks: each worker takes several and is sent each card once
+    items = [Listing(f"page/{n}/", (cards[n % 40], cards[(n * 7) % 40])) for n in range(300)]
+    items[5:7] = ["no card here", "nor here"]  # type: ignore[list-item]
+    pool = make_pool(2)
+    assert pool is not None
+    try:
+        shared = list(
+            ordered_map_sharing(pool, list, items, (Card,), lambda it: isinstance(it, Listing))
+        )
+        plain = list(ordered_map(pool, list, items, 2))
+    finally:
+        pool.shutdown()
+    assert shared == items
+    assert plain == items
+
+
+def test_the_pool_sends_a_chunk_to_the_worker_with_the_fewest_in_flight() -> None:
+    pool = make_pool(2)
+    assert pool is not None
+    try:
+        assert len(pool) == 2
+        busy = pool.submit_to(0, sum, [1, 2])
+        assert pool.least_busy() == (0 if busy.done() else 1)
+        assert busy.result() == 3
+        assert pool.least_busy() == 0
+    finally:
+        pool.shutdown()
