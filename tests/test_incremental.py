@@ -334,6 +334,33 @@ def test_a_template_override_reaches_every_page_it_changes(tmp_path: Path):
     assert site_files(project / "site") == _cold(project, tmp_path)
 
 
+def test_a_rebuild_uses_the_templates_the_last_build_compiled(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    import jinja2
+
+    project = _project(tmp_path, random.Random(12), 3, "search: false\n")
+    build(project, workers=1)
+    compiled: list[str] = []
+    compile_template = jinja2.Environment.compile
+
+    def counting(self, source, name=None, filename=None, *args, **kwargs):  # type: ignore[no-untyped-def]
+        compiled.append(name)
+        return compile_template(self, source, name, filename, *args, **kwargs)
+
+    monkeypatch.setattr(jinja2.Environment, "compile", counting)
+    story = project / "content" / "story-1.md"
+    story.write_text(story.read_text() + "\nA closing line.\n")
+    build(project, workers=1)
+    assert compiled == []
+    # a template changed is compiled again, and its pages show it
+    (project / "templates").mkdir()
+    (project / "templates" / "article.html").write_text("{{ article.headline }} CHANGED\n")
+    build(project, workers=1)
+    assert compiled == ["article.html"]
+    assert "CHANGED" in (project / "site/articles/story-1/index.html").read_text()
+
+
 def test_upgrading_a_package_that_shapes_the_output_rebuilds(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ):

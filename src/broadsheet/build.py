@@ -610,7 +610,8 @@ def _build_parsed(
                 place_reused,
                 bi.progress,
             )
-            target = PageTarget(project, config, settings, tree, output)
+            compiled = work / "templates" if work is not None else None
+            target = PageTarget(project, config, settings, tree, output, compiled)
             return place_pages(
                 pages, target, reusable, have, reused, render_pool, workers, release_pool
             )
@@ -749,7 +750,7 @@ def place_pages(
     once the last page is rendered."""
     jobs = ((target, page, reusable.get(page.output), have.get(page.output)) for page in pages)
     if pool is None:
-        env = make_environment(target.project, target.config)
+        env = make_environment(target.project, target.config, target.compiled)
         placed = ordered_map(None, functools.partial(render_and_place, env=env), jobs, 1)
     else:
         placed = ordered_map_sharing(

@@ -99,13 +99,23 @@ def _url(ctx: jinja2.runtime.Context, target: str) -> str:
     return links_from(ctx["page"].url, ctx["site"], bool(ctx.get("absolute_links")))(target)
 
 
-def make_environment(project: Path, config: Config) -> jinja2.Environment:
+def make_environment(
+    project: Path, config: Config, compiled: Path | None = None
+) -> jinja2.Environment:
     """The Jinja environment of one build. Its templates are not checked for changes before
     every page (`auto_reload`, a stat of the template file per page): an environment lives for
     one build, whose settings digest already covers the theme's files as they were when it
-    began."""
+    began.
+
+    `compiled`: a folder where Jinja keeps templates compiled, by name and checksum of their
+    source (compiling the theme took ~0.1 s of every build)."""
+    cache = None
+    if compiled is not None:
+        compiled.mkdir(parents=True, exist_ok=True)
+        cache = jinja2.FileSystemBytecodeCache(str(compiled))
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader([str(d) for d in theme_dirs(project)]),
+        bytecode_cache=cache,
         auto_reload=False,
         autoescape=True,
         undefined=jinja2.StrictUndefined,

@@ -335,9 +335,9 @@ def extract_chunk(chunk: list[tuple[str, str]], nlp: Any = None) -> list[tuple[M
 
 
 @functools.cache
-def _environment(project: Path, config: Config) -> Any:
+def _environment(project: Path, config: Config, compiled: Path | None) -> Any:
     """One Jinja environment per worker process (templates compile once per process)."""
-    return make_environment(project, config)
+    return make_environment(project, config, compiled)
 
 
 @dataclass(frozen=True)
@@ -349,6 +349,7 @@ class PageTarget:
     settings: bytes  #: the build's settings digest (incremental.settings_digest)
     tree: Path  #: the tree being updated (publish.publish)
     output: Path  #: the published site, where reused files are copied from
+    compiled: Path | None = None  #: where compiled templates are kept between builds
 
 
 #: A page to render and place: the target, the page, its entry in the published site's
@@ -380,7 +381,7 @@ def render_and_place(chunk: list[PageJob], env: jinja2.Environment | None = None
             if environment is None:
                 # looked up once a chunk (a build's jobs share one target): the lookup hashes
                 # the whole Config, ~10 µs
-                environment = _environment(target.project, target.config)
+                environment = _environment(target.project, target.config, target.compiled)
             payload = render_page(page, environment, target.config)
         out.append(place(target.tree, target.output, page.output, source, payload, had))
     return out
