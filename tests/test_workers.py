@@ -6,9 +6,12 @@ import pickle
 from dataclasses import dataclass
 
 from broadsheet.workers import (
+    FORGET,
     Packed,
     SharedSender,
+    _call_unpacked,
     _Received,
+    _received,
     make_pool,
     ordered_map,
     ordered_map_sharing,
@@ -57,18 +60,19 @@ def test_objects_of_other_types_are_pickled_in_place() -> None:
     assert _Received().unpack(packed) == [listing, "text", 3]
 
 
-def test_shared_objects_are_numbered_anew_past_the_limit() -> None:
+def test_past_the_limit_sharing_stops_and_workers_forget() -> None:
     cards = [Card(str(n)) for n in range(5)]
     sender = SharedSender(1, (Card,), limit=3)
     worker = _Received()
-    _unpack_on(worker, sender.pack(0, [Listing("a/", tuple(cards[:3]))]))
-    assert len(worker.objects) == 3
-    # past the limit both sides forget: what the worker had is sent again, under new numbers
-    packed = sender.pack(0, [Listing("b/", (cards[0], cards[4]))])
-    assert packed.generation == 1
-    assert [obj for _, obj in packed.new] == [cards[0], cards[4]]
-    assert _unpack_on(worker, packed) == [Listing("b/", (cards[0], cards[4]))]
-    assert len(worker.objects) == 2
+    _unpack_on(worker, sender.pack(0, [Listing("a/", tuple(cards[:2]))]))
+    assert not sender.full
+    _unpack_on(worker, sender.pack(0, [Listing("b/", tuple(cards[1:4]))]))
+    assert sender.full and len(worker.objects) == 4
+    # (what ordered_map_sharing sends each worker then; on a worker, _received() is the table)
+    received = _received()
+    received.objects.update(worker.objects)
+    assert _call_unpacked(list, FORGET) == []
+    assert received.objects == {}
 
 
 def test_ordered_map_sharing_on_a_pool_gives_every_chunk_back_in_order() -> None:
@@ -76,17 +80,20 @@ def test_ordered_map_sharing_on_a_pool_gives_every_chunk_back_in_order() -> None
     # 300 listings, ~10 chunks: each worker takes several and is sent each card once
     items = [Listing(f"page/{n}/", (cards[n % 40], cards[(n * 7) % 40])) for n in range(300)]
     items[5:7] = ["no card here", "nor here"]  # type: ignore[list-item]
+
+    def listing(item: object) -> bool:
+        return isinstance(item, Listing)
+
     pool = make_pool(2)
     assert pool is not None
     try:
-        shared = list(
-            ordered_map_sharing(pool, list, items, (Card,), lambda it: isinstance(it, Listing))
-        )
+        shared = list(ordered_map_sharing(pool, list, items, (Card,), listing))
+        # sharing stops after the first chunks: the workers forget, and the rest go as they are
+        stopped = list(ordered_map_sharing(pool, list, items, (Card,), listing, limit=20))
         plain = list(ordered_map(pool, list, items, 2))
     finally:
         pool.shutdown()
-    assert shared == items
-    assert plain == items
+    assert shared == stopped == plain == items
 
 
 def test_the_pool_sends_a_chunk_to_the_worker_with_the_fewest_in_flight() -> None:

@@ -216,8 +216,10 @@ SHARED_VIEWS: tuple[type, ...] = (ArticleCard, FeedEntry)
 
 
 def holds_shared_views(page: Page) -> bool:
-    """Whether the page may hold SHARED_VIEWS: lists of articles and feeds."""
-    return page.format == "atom" or "items" in page.context
+    """Whether the page may hold SHARED_VIEWS others hold too: the pages of people,
+    organizations, places and authors, and feeds. (The home page and the archive list each
+    article once.)"""
+    return page.format == "atom" or page.template == "entity.html"
 
 
 def _card(item: ResolvedArticle, archive: Archive) -> ArticleCard:

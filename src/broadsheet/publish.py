@@ -153,7 +153,8 @@ def publish(
         written += _generated(tree, output, manifest, have, live, generated, finalize)
         new_id = tree_id(tree)
         assert new_id is not None
-        record({new_id: manifest, **({live_id: live} if live_id and live else {})})
+        before_swap = {new_id: manifest, **({live_id: live} if live_id and live else {})}
+        record(before_swap)
         swap_in(tree, output, keep_previous=spare is not None)
     except BaseException:
         remove_path(tree)
@@ -165,7 +166,8 @@ def publish(
     spare_id = tree_id(spare) if spare is not None and spare.exists() else None
     if spare_id and live:
         now[spare_id] = live
-    record(now)
+    if now != before_swap:  # (with a spare, the folders trade names and keep their identities)
+        record(now)
     pages = [e for rel, e in manifest.items() if not _inside(rel, generated)]
     return Published(WriteResult(len(pages), sum(e[2] for e in pages)), now, written, manifest)
 

@@ -171,18 +171,17 @@ def ordered_map(
         yield from pending.popleft().result()
 
 
-#: Numbered shared objects the main process remembers (and each worker keeps) at most; past it
-#: they are forgotten on both sides and numbered anew. Bounds memory in a large archive: an
-#: article's card and feed entries take ~2 KB.
-SHARED_LIMIT = 50_000
+#: Shared objects a worker is sent at most. An entity page lists articles from anywhere in the
+#: archive, so sharing pays only while every card and feed entry fits (2 an article, ~2 KB): past
+#: this many, as in an archive of 100,000 articles, the workers drop them and sharing stops.
+SHARED_LIMIT = 30_000
 
 
 @dataclass(frozen=True)
 class Packed:
     """A chunk pickled with its shared objects named by number (`new`: those the worker has not
-    been sent yet, with their numbers). Numbers belong to a `generation`."""
+    been sent yet, with their numbers)."""
 
-    generation: int
     new: tuple[tuple[int, Any], ...]
     data: bytes
 
@@ -193,18 +192,16 @@ class SharedSender:
 
     def __init__(self, workers: int, types: tuple[type, ...], limit: int = SHARED_LIMIT) -> None:
         self._types = frozenset(types)
-        self._limit = limit
+        self.limit = limit
         #: id(object) → (its number, the object): kept, so that its id is not reused
         self._numbers: dict[int, tuple[int, Any]] = {}
         self._sent: list[set[int]] = [set() for _ in range(workers)]
-        self._generation = 0
+
+    @property
+    def full(self) -> bool:
+        return len(self._numbers) >= self.limit
 
     def pack(self, worker: int, chunk: list[Any]) -> Packed:
-        if len(self._numbers) >= self._limit:
-            self._numbers.clear()
-            for sent in self._sent:
-                sent.clear()
-            self._generation += 1
         numbers, sent, types = self._numbers, self._sent[worker], self._types
         new: list[tuple[int, Any]] = []
 
@@ -223,20 +220,16 @@ class SharedSender:
         pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
         pickler.persistent_id = persistent_id  # type: ignore[method-assign]
         pickler.dump(chunk)
-        return Packed(self._generation, tuple(new), buffer.getvalue())
+        return Packed(tuple(new), buffer.getvalue())
 
 
 class _Received:
     """A worker's side: the shared objects it has been sent, by number."""
 
     def __init__(self) -> None:
-        self.generation = -1
         self.objects: dict[int, Any] = {}
 
     def unpack(self, packed: Packed) -> Any:
-        if packed.generation != self.generation:
-            self.objects.clear()
-            self.generation = packed.generation
         self.objects.update(packed.new)
         unpickler = pickle.Unpickler(io.BytesIO(packed.data))
         unpickler.persistent_load = self.objects.__getitem__  # type: ignore[method-assign]
@@ -249,7 +242,16 @@ def _received() -> _Received:
     return _Received()
 
 
-def _call_unpacked(function: Callable[[list[T]], list[R]], chunk: list[T] | Packed) -> list[R]:
+#: Sent to each worker when the main process stops sharing: the objects it was sent can go.
+FORGET = None
+
+
+def _call_unpacked(
+    function: Callable[[list[T]], list[R]], chunk: list[T] | Packed | None
+) -> list[R]:
+    if chunk is FORGET:
+        _received().objects.clear()
+        return []
     return function(_received().unpack(chunk) if isinstance(chunk, Packed) else chunk)
 
 
@@ -259,17 +261,23 @@ def ordered_map_sharing(
     items: Iterable[T],
     shared_types: tuple[type, ...],
     shares: Callable[[T], bool],
+    limit: int = SHARED_LIMIT,
 ) -> Iterator[R]:
     """ordered_map on a pool, with each object of `shared_types` sent to a worker only the
     first time a chunk it takes holds it; after that the object is named by a number. A
     chunk none of whose items `shares` objects is sent as it is (naming costs a call for every
-    object pickled)."""
-    sender = SharedSender(len(pool), shared_types)
+    object pickled), and so is every chunk once `limit` objects have been numbered."""
+    sender: SharedSender | None = SharedSender(len(pool), shared_types, limit)
     call = functools.partial(_call_unpacked, function)
     pending: deque[Future[list[R]]] = deque()
     for chunk in _chunks(items, CHUNK):
+        if sender is not None and sender.full:
+            sender = None
+            pending.extend(pool.submit_to(w, call, FORGET) for w in range(len(pool)))
         worker = pool.least_busy()
-        message = sender.pack(worker, chunk) if any(map(shares, chunk)) else chunk
+        message: list[T] | Packed = chunk
+        if sender is not None and any(map(shares, chunk)):
+            message = sender.pack(worker, chunk)
         pending.append(pool.submit_to(worker, call, message))
         if len(pending) >= len(pool) * IN_FLIGHT_PER_WORKER:
             yield from pending.popleft().result()
