@@ -361,6 +361,19 @@ def test_a_rebuild_uses_the_templates_the_last_build_compiled(
     assert "CHANGED" in (project / "site/articles/story-1/index.html").read_text()
 
 
+def test_a_build_leaves_no_object_frozen_from_the_garbage_collector(tmp_path: Path):
+    # Loading the state freezes what it made (incremental._collector_paused); a long-running
+    # `serve` must get it back into collections when the build ends.
+    import gc
+
+    project = _project(tmp_path, random.Random(13), 3, "search: false\n")
+    build(project, workers=1)
+    story = project / "content" / "story-1.md"
+    story.write_text(story.read_text() + "\nA closing line.\n")
+    build(project, workers=1)
+    assert gc.get_freeze_count() == 0
+
+
 def test_upgrading_a_package_that_shapes_the_output_rebuilds(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ):
