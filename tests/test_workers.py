@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pickle
+import time
 from dataclasses import dataclass
 
 from broadsheet.workers import (
@@ -101,9 +102,10 @@ def test_the_pool_sends_a_chunk_to_the_worker_with_the_fewest_in_flight() -> Non
     assert pool is not None
     try:
         assert len(pool) == 2
-        busy = pool.submit_to(0, sum, [1, 2])
-        assert pool.least_busy() == (0 if busy.done() else 1)
-        assert busy.result() == 3
-        assert pool.least_busy() == 0
+        busy = pool.submit_to(0, time.sleep, 1.0)  # (far longer than the next line takes)
+        assert pool.least_busy() == 1
+        busy.result()
+        assert pool.least_busy() == 0  # none in flight: the first
+        assert pool.submit(sum, [1, 2]).result() == 3
     finally:
         pool.shutdown()

@@ -614,9 +614,7 @@ def _build_parsed(
             )
             compiled = work / "templates" if work is not None else None
             target = PageTarget(project, config, settings, tree, output, compiled)
-            return place_pages(
-                pages, target, reusable, have, reused, render_pool, workers, release_pool
-            )
+            return place_pages(pages, target, reusable, have, reused, render_pool, release_pool)
 
         return publish(
             place_files,
@@ -743,7 +741,6 @@ def place_pages(
     have: Manifest,
     reused: list[Placed],
     pool: Pool | None = None,
-    workers: int = 1,
     rendered: Callable[[], None] | None = None,
 ) -> Iterator[Placed]:
     """Every page rendered (unless its published file was made from equal data) and put in
