@@ -374,6 +374,29 @@ def test_a_build_leaves_no_object_frozen_from_the_garbage_collector(tmp_path: Pa
     assert gc.get_freeze_count() == 0
 
 
+def test_api_articles_json_encodes_again_only_the_articles_that_changed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    import broadsheet.plan as plan
+
+    project = _project(tmp_path, random.Random(14), 8, "search: false\n")
+    build(project, workers=1)
+    encoded: list[str] = []
+    json_line = plan.json_line
+
+    def counting(value):  # type: ignore[no-untyped-def]
+        encoded.append(value["headline"])
+        return json_line(value)
+
+    monkeypatch.setattr(plan, "json_line", counting)
+    story = project / "content" / "story-3.md"
+    story.write_text(story.read_text().replace("people: [", "people: ['Nadia Quist', ", 1))
+    build(project, workers=1)
+    assert len(encoded) == 1 and encoded[0].startswith("Story 3 about")
+    assert "Nadia Quist" in (project / "site/api/articles.json").read_text()
+    assert site_files(project / "site") == _cold(project, tmp_path)
+
+
 def test_upgrading_a_package_that_shapes_the_output_rebuilds(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ):

@@ -34,10 +34,12 @@ from broadsheet.incremental import (
     entities_key,
     file_stat,
     files_digest,
+    load_api_lines,
     load_parsed,
     load_resolution,
     load_state,
     object_digest,
+    save_api_lines,
     save_parsed,
     save_resolution,
     save_state,
@@ -611,6 +613,7 @@ def _build_parsed(
                 units,
                 place_reused,
                 bi.progress,
+                api_lines,
             )
             compiled = work / "templates" if work is not None else None
             target = PageTarget(project, config, settings, tree, output, compiled)
@@ -625,6 +628,18 @@ def _build_parsed(
             generated=("pagefind",) if config.search else (),
             finalize=index_for_search if config.search else None,
         )
+
+    lines: dict[bytes, str] = {}
+    lines_loaded = False
+
+    def api_lines() -> dict[bytes, str]:
+        """The last build's lines of api/articles.json, read when that file is planned; the
+        page leaves its own in the same dict, saved below."""
+        nonlocal lines_loaded
+        if not lines_loaded and work is not None:
+            lines.update(load_api_lines(work, settings))
+        lines_loaded = True
+        return lines
 
     try:
         published = plan_render_publish(state.trees if work is not None else {}, state.units)
@@ -658,6 +673,8 @@ def _build_parsed(
             "bytes": result.bytes,
         }
         save_state(work, state)
+        if lines_loaded:
+            save_api_lines(work, settings, lines)
     return result
 
 
@@ -672,6 +689,7 @@ def plan_changed(
     units: dict[str, UnitRecord],
     place_reused: Callable[[str, bytes, Reuse], Placed],
     progress: Progress | None = None,
+    api_lines: Callable[[], dict[bytes, str]] | None = None,
 ) -> Iterator[Page]:
     """The pages of every plan unit whose inputs changed since the last build (all of them on
     a cold build), then sitemap and robots.txt. A unit whose inputs are unchanged, and whose
@@ -680,9 +698,10 @@ def plan_changed(
     kinds counted in `kinds`. `units` receives what every unit made, for the next build; the
     source digests of planned pages are not known until they are rendered (None here, see
     `with_sources`). `progress("render", done, total)` counts the units as they are planned
-    (pages are rendered as they are planned, a few chunks behind)."""
+    (pages are rendered as they are planned, a few chunks behind). `api_lines`: see
+    plan.plan_units."""
     listed: list[tuple[str, Any]] = []
-    units_planned = plan_units(archive, config, object_digest)
+    units_planned = plan_units(archive, config, object_digest, api_lines)
     for done, unit in enumerate(units_planned):
         if progress:
             progress("render", done, len(units_planned))

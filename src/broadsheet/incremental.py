@@ -42,6 +42,8 @@ TREES_FILE = "trees.pickle"
 PARSED_FILE = "parsed-{:02d}.pickle"
 #: The last resolution of the archive (ResolutionMemo).
 RESOLUTION_FILE = "resolution.pickle"
+#: Each article's line of site/api/articles.json, by the digest of what it shows (plan.py).
+API_LINES_FILE = "api-articles.pickle"
 
 #: A content file as the file system describes it: (size, mtime_ns, inode). Equal stats are
 #: taken to mean equal content, as make, rsync and Pelican's mtime check assume.
@@ -320,6 +322,19 @@ def load_resolution(folder: Path) -> ResolutionMemo | None:
 
 def save_resolution(folder: Path, memo: ResolutionMemo) -> None:
     _write(folder / RESOLUTION_FILE, memo)
+
+
+def load_api_lines(folder: Path, settings: bytes) -> dict[bytes, str]:
+    """The lines of site/api/articles.json the last build made under `settings`, by the
+    digest of each article's inputs; empty when there are none."""
+    saved = _read(folder / API_LINES_FILE)
+    if isinstance(saved, tuple) and len(saved) == 2 and saved[0] == settings:
+        return saved[1]
+    return {}
+
+
+def save_api_lines(folder: Path, settings: bytes, lines: dict[bytes, str]) -> None:
+    _write(folder / API_LINES_FILE, (settings, lines))
 
 
 def save_state(folder: Path, state: BuildState) -> None:

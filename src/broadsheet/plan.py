@@ -18,7 +18,7 @@ import hashlib
 import math
 from array import array
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, MutableMapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from functools import cached_property
@@ -30,7 +30,7 @@ from broadsheet.bodytext import LinkedBody
 from broadsheet.config import Config
 from broadsheet.extract.names import name_key
 from broadsheet.feeds import Feed, FeedAuthor, FeedEntry, article_time, newest_first, tag_uri
-from broadsheet.jsonfiles import JsonRecords
+from broadsheet.jsonfiles import JsonRecords, json_line
 from broadsheet.model import (
     LINKED_FIELDS,
     Archive,
@@ -838,9 +838,18 @@ def archive_listings(
         )  # fmt: skip
 
 
-def api_articles_page(archive: Archive, config: Config) -> Page:
+def api_articles_page(
+    archive: Archive,
+    config: Config,
+    lines: MutableMapping[bytes, str] | None = None,
+    keys: Sequence[bytes] = (),
+) -> Page:
     """site/api/articles.json: every article's headline, byline, date, URL and the names of
-    the entities it names, by kind (a machine-readable twin of the article pages)."""
+    the entities it names, by kind (a machine-readable twin of the article pages).
+
+    `lines`: the line of each article the last build wrote, by `keys` (for each article in
+    archive order, a digest of everything its line shows); a line found there is not made
+    again, and `lines` is left holding this page's."""
     kind_and_name = {k: (e.kind, e.name) for k, e in archive.entities.items()}
 
     def record(it: ResolvedArticle) -> dict[str, Any]:
@@ -856,8 +865,17 @@ def api_articles_page(archive: Archive, config: Config) -> Page:
             **{_SECTION_OF_KIND[kind]: names for kind, names in named.items()},
         }
 
-    # encoded record by record: the records of every article are never held as dicts
-    data = JsonRecords.of(map(record, archive.articles))
+    if lines is None or len(keys) != len(archive.articles):
+        # encoded record by record: the records of every article are never held as dicts
+        data = JsonRecords.of(map(record, archive.articles))
+    else:
+        made: dict[bytes, str] = {}
+        for it, key in zip(archive.articles, keys, strict=True):
+            line = lines.get(key)
+            made[key] = line if line is not None else json_line(record(it))
+        data = JsonRecords(tuple(made[key] for key in keys))
+        lines.clear()
+        lines.update(made)
     return Page("api/articles.json", "api", "Articles", data=data)
 
 
@@ -1004,11 +1022,16 @@ def _article_inputs(
 
 
 def plan_units(
-    archive: Archive, config: Config, fingerprint: Fingerprint | None = None
+    archive: Archive,
+    config: Config,
+    fingerprint: Fingerprint | None = None,
+    api_lines: Callable[[], MutableMapping[bytes, str]] | None = None,
 ) -> list[PlanUnit]:
     """The site's content pages as units, in page order (the sitemap's order). With
     `fingerprint` (a digest of plain data) each unit but the whole-archive ones carries the digest
     of what its pages are made from; without, no digest is computed and every unit is planned.
+    `api_lines()`: the lines of site/api/articles.json made by the last build (see
+    api_articles_page), asked for only when that file is planned.
 
     What a unit's inputs and pages need is worked out when they are asked for, unit by unit,
     so that the first pages can be rendered while the rest are still being planned."""
@@ -1203,13 +1226,15 @@ def plan_units(
             ]
         return by_number["urls"]
 
-    units.append(
-        PlanUnit(
-            "api:articles",
-            inputs(api_article_inputs),
-            lambda: iter([api_articles_page(archive, config)]),
-        )
-    )
+    def api_articles() -> Iterator[Page]:
+        if api_lines is None or fingerprint is None:
+            yield api_articles_page(archive, config)
+            return
+        known = article_digests()  # each article's digest covers all its line shows
+        keys = [known[it.article.slug] for it in archive.articles]
+        yield api_articles_page(archive, config, api_lines(), keys)
+
+    units.append(PlanUnit("api:articles", inputs(api_article_inputs), api_articles))
     for kind in EntityKind:
         units.append(
             PlanUnit(
