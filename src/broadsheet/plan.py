@@ -865,7 +865,7 @@ def api_articles_page(
             **{_SECTION_OF_KIND[kind]: names for kind, names in named.items()},
         }
 
-    if lines is None or len(keys) != len(archive.articles):
+    if lines is None:
         # encoded record by record: the records of every article are never held as dicts
         data = JsonRecords.of(map(record, archive.articles))
     else:

@@ -38,12 +38,3 @@ def load_with_node(text: str) -> tuple[yaml.Node | None, Any]:
         raise yaml.YAMLError("the YAML is nested too deeply") from exc
     finally:
         loader.dispose()
-
-
-def safe_load(text: str) -> Any:
-    """Like yaml.safe_load; impossible dates are kept as text. Raises yaml.YAMLError only
-    (a structure nested too deeply to read is reported as a YAMLError too)."""
-    try:
-        return yaml.load(text, Loader=SafeLoader)
-    except RecursionError as exc:
-        raise yaml.YAMLError("the YAML is nested too deeply") from exc
