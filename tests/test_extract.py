@@ -227,7 +227,7 @@ def test_extraction_on_two_workers_equals_one_process(tmp_path: Path, monkeypatc
     pool = make_pool(2)
     assert pool is not None
     try:
-        on_workers = build_module.extract_all(texts, config, tmp_path / "two", pool=pool, workers=2)
+        on_workers = build_module.extract_all(texts, config, tmp_path / "two", pool=pool)
     finally:
         pool.shutdown()
     assert on_workers == alone

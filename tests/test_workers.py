@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import os
 import pickle
 import time
 from dataclasses import dataclass
 
 from broadsheet.workers import (
+    CHUNK,
     FORGET,
     Packed,
     SharedSender,
@@ -91,7 +93,7 @@ def test_ordered_map_sharing_on_a_pool_gives_every_chunk_back_in_order() -> None
         shared = list(ordered_map_sharing(pool, list, items, (Card,), listing))
         # sharing stops after the first chunks: the workers forget, and the rest go as they are
         stopped = list(ordered_map_sharing(pool, list, items, (Card,), listing, limit=20))
-        plain = list(ordered_map(pool, list, items, 2))
+        plain = list(ordered_map(pool, list, items))
     finally:
         pool.shutdown()
     assert shared == stopped == plain == items
@@ -109,3 +111,26 @@ def test_the_pool_sends_a_chunk_to_the_worker_with_the_fewest_in_flight() -> Non
         assert pool.submit(sum, [1, 2]).result() == 3
     finally:
         pool.shutdown()
+
+
+def _stamp(chunk: list[str]) -> list[tuple[str, int, float, float]]:
+    """(item, worker pid, start, end) for each item; a chunk holding "slow" takes a second."""
+    start = time.monotonic()
+    if "slow" in chunk:
+        time.sleep(1.0)
+    return [(item, os.getpid(), start, time.monotonic()) for item in chunk]
+
+
+def test_a_worker_is_not_left_idle_behind_a_slow_chunk() -> None:
+    items = ["slow"] + [f"item {n}" for n in range(CHUNK * 12 - 1)]
+    pool = make_pool(2)
+    assert pool is not None
+    try:
+        stamped = list(ordered_map(pool, _stamp, items))
+    finally:
+        pool.shutdown()
+    assert [s[0] for s in stamped] == items  # in order, whatever finished first
+    slow_pid, slow_end = stamped[0][1], stamped[0][3]
+    other_chunks = {s[2] for s in stamped if s[1] != slow_pid and s[3] < slow_end}
+    # waiting on the oldest chunk, the other worker took 2 chunks (the window) and idled
+    assert len(other_chunks) >= 6

@@ -87,6 +87,7 @@ from broadsheet.resolve import (
 )
 from broadsheet.search import build_search_index
 from broadsheet.workers import (
+    BUILD_GC_THRESHOLDS,
     CHUNK,
     PARALLEL_THRESHOLD,
     PageTarget,
@@ -194,7 +195,6 @@ def extract_all(
     nlp: Any = None,
     progress: Progress | None = None,
     pool: Pool | None = None,
-    workers: int = 1,
 ) -> list[tuple[Mention, ...]]:
     """Mentions for every text, from the cache where possible; the model loads only on a miss.
 
@@ -225,10 +225,10 @@ def extract_all(
     jobs = ((config.spacy_model, texts[i]) for i in missing)
     found: Iterator[tuple[Mention, ...]]
     if pool is not None and nlp is None and len(missing) >= EXTRACT_PARALLEL_THRESHOLD:
-        found = ordered_map(pool, extract_chunk, jobs, workers)
+        found = ordered_map(pool, extract_chunk, jobs)
     else:
         loaded = nlp or extract.load_pipeline(config.spacy_model)
-        found = ordered_map(None, functools.partial(extract_chunk, nlp=loaded), jobs, 1)
+        found = ordered_map(None, functools.partial(extract_chunk, nlp=loaded), jobs)
     for done, (i, mentions) in enumerate(zip(missing, found, strict=True), start=1):
         results[i] = mentions
         cache.put(texts[i], mentions)
@@ -252,7 +252,7 @@ def fewer_collections() -> Iterator[None]:
     build froze (incremental._collector_paused) is unfrozen at the end.
     """
     before = gc.get_threshold()
-    gc.set_threshold(100_000, 50, 100)
+    gc.set_threshold(*BUILD_GC_THRESHOLDS)
     try:
         yield
     finally:
@@ -341,9 +341,7 @@ def build(
             project, config, registry, output, by_path, stats, problems, drafts, nlp, progress,
             keep_inputs,
         )  # fmt: skip
-        return _build_parsed(
-            build_input, state, work, settings, code, pool, count, started, started_ns
-        )
+        return _build_parsed(build_input, state, work, settings, code, pool, started, started_ns)
 
 
 @dataclass(frozen=True)
@@ -380,7 +378,6 @@ def parse_changed(
     previous: dict[str, ParsedFile],
     registry_digest: bytes,
     pool: Pool | None,
-    workers: int,
 ) -> dict[str, ParsedFile]:
     """Every content file's parse: the last build's (`previous`, made under the same parse
     settings) where the file is unchanged, else read and parsed now (on the pool if any)."""
@@ -408,7 +405,7 @@ def parse_changed(
         bi.registry,
         registry_digest,
     )
-    parsed = ordered_map(pool, parse_chunk, ((target, source) for _, source, _ in todo), workers)
+    parsed = ordered_map(pool, parse_chunk, ((target, source) for _, source, _ in todo))
     for (rel, source, read_problems), (article, found, ents) in zip(todo, parsed, strict=True):
         stat = bi.stats[rel] or (0, 0, 0)
         done[rel] = ParsedFile(stat, source.content_hash, article, read_problems + found, ents)
@@ -499,7 +496,6 @@ def _build_parsed(
     settings: bytes,
     code: bytes,
     pool: Pool | None,
-    workers: int,
     started: float,
     started_ns: int,
 ) -> BuildResult:
@@ -510,7 +506,7 @@ def _build_parsed(
     # what the entities of an article depend on besides the article (entities_key), made once
     # for the parse workers and for entities_of, whose keys must agree
     registry_digest = object_digest(bi.registry.fingerprint())
-    parsed_files = parse_changed(bi, state, previous, registry_digest, pool, workers)
+    parsed_files = parse_changed(bi, state, previous, registry_digest, pool)
     parsed: list[Article] = []
     for entry in parsed_files.values():
         problems.add(*entry.problems)
@@ -524,7 +520,7 @@ def _build_parsed(
     todo = [i for i, a in enumerate(articles) if needs_extraction(a)]
     mentions: list[tuple[Mention, ...]] = [() for _ in articles]
     found_mentions = extract_all(
-        [texts[i] for i in todo], config, project, bi.nlp, bi.progress, pool, workers
+        [texts[i] for i in todo], config, project, bi.nlp, bi.progress, pool
     )
     for i, found_in_text in zip(todo, found_mentions, strict=True):
         mentions[i] = found_in_text
@@ -769,7 +765,7 @@ def place_pages(
     jobs = ((target, page, reusable.get(page.output), have.get(page.output)) for page in pages)
     if pool is None:
         env = make_environment(target.project, target.config, target.compiled)
-        placed = ordered_map(None, functools.partial(render_and_place, env=env), jobs, 1)
+        placed = ordered_map(None, functools.partial(render_and_place, env=env), jobs)
     else:
         placed = ordered_map_sharing(
             pool, render_and_place, jobs, SHARED_VIEWS, lambda job: holds_shared_views(job[1])
