@@ -99,6 +99,7 @@ from broadsheet.workers import (
     ordered_map_sharing,
     parse_chunk,
     render_and_place,
+    start_worker_server,
     worker_count,
 )
 from broadsheet.write import check_output_dir
@@ -303,6 +304,8 @@ def build(
     stats = {rel: file_stat(f) for rel, f in by_path.items()}
     work = _state_dir(project, output) if incremental else None
     state = load_state(work) if work else BuildState()
+    if len(files) >= PARALLEL_THRESHOLD and not state.settings and worker_count(workers) > 1:
+        start_worker_server()  # a first build of a large archive: workers will be needed
     code = code_digest()
     settings = settings_digest(
         code,
