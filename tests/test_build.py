@@ -9,6 +9,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import jinja2
+import pytest
 from click.testing import CliRunner
 
 from broadsheet.build import build
@@ -165,6 +167,42 @@ def test_url_in_a_theme_macro_links_from_the_page_being_rendered(make_project):
     assert (project / "site/articles/g/index.html").read_text() == (
         "../../people/x/;../../static/style.css;|../../\n"
     )
+
+
+def test_the_url_filter_links_like_url_in_pages_and_in_macros(make_project):
+    # `{{ t | url }}` (what the default theme writes) is url(t): in a page, and in a loop of a
+    # macro imported with context
+    project = make_project(
+        {
+            "site.yaml": NO_NLP,
+            "content/g.md": GOOD,
+            "templates/links.html": "{% macro links(targets) %}"
+            "{% for t in targets %}{{ t | url }};{% endfor %}{% endmacro %}",
+            "templates/article.html": '{% from "links.html" import links with context %}'
+            '{{ links(["people/x/", "static/style.css"]) }}|{{ "" | url }}|'
+            '{{ ("people/" ~ "y/") | url }}|{{ url("people/z/") }}\n',
+        }
+    )
+    build(project)
+    assert (project / "site/articles/g/index.html").read_text() == (
+        "../../people/x/;../../static/style.css;|../../|../../people/y/|../../people/z/\n"
+    )
+
+
+@pytest.mark.parametrize("link", ["{{ t | url }}", "{{ url(t) }}"])
+def test_a_link_in_a_macro_imported_without_context_says_how_to_fix_it(make_project, link):
+    # Jinja's {% from %} imports without context by default: the page is not known there
+    project = make_project(
+        {
+            "site.yaml": NO_NLP,
+            "content/g.md": GOOD,
+            "templates/links.html": "{% macro plain(t) %}" + link + "{% endmacro %}",
+            "templates/article.html": '{% from "links.html" import plain %}{{ plain("x/") }}\n',
+        }
+    )
+    with pytest.raises(jinja2.TemplateRuntimeError, match="import the macro 'with context'"):
+        build(project)
+    assert not (project / "site").exists()
 
 
 def test_build_py_is_broadsheet_build(make_project, tmp_path: Path):
