@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import ctypes
 import functools
-import gc
 import io
 import multiprocessing
 import os
@@ -99,7 +98,7 @@ class Pool(Executor):
     def __init__(self, workers: int) -> None:
         context = _context()
         self._executors = [
-            ProcessPoolExecutor(1, mp_context=context, initializer=_start_worker)
+            ProcessPoolExecutor(1, mp_context=context, initializer=keep_large_blocks_apart)
             for _ in range(workers)
         ]
         self._in_flight: list[list[Future[Any]]] = [[] for _ in range(workers)]
@@ -142,19 +141,6 @@ _M_TRIM_THRESHOLD = -1
 _MMAP_THRESHOLD = 128 * 1024
 #: For a worker running the spaCy model: glibc's largest mmap threshold, trim at twice it.
 _MODEL_MMAP_THRESHOLD = 32 * 1024 * 1024
-
-
-#: The cyclic garbage collector's thresholds while a build runs, in the main process
-#: (build.fewer_collections) and on the workers (_start_worker).
-BUILD_GC_THRESHOLDS = (100_000, 50, 100)
-
-
-def _start_worker() -> None:
-    """A worker's set-up. With the default thresholds the collector ran ~2,000 times on each
-    worker of a cold build of 10,000 articles (0.7 s each): unpickling a chunk makes thousands
-    of tuples and dicts, and each run scans the shared objects the worker keeps."""
-    keep_large_blocks_apart()
-    gc.set_threshold(*BUILD_GC_THRESHOLDS)
 
 
 def keep_large_blocks_apart() -> None:
