@@ -250,9 +250,8 @@ def fewer_collections() -> Iterator[None]:
     default thresholds the collector scans them again and again: about a tenth of a cold
     build's main-process time at 10,000 articles. Young objects are still collected. What the
     build froze (incremental._collector_paused) is unfrozen at the end. (The workers keep
-    the default thresholds: rendering a page leaves cyclic garbage, as Jinja makes a module of
-    the imported macros for each page, ~80,000 objects for every 100,000 allocations, which
-    would pile up between collections.)
+    the default thresholds: a render can leave cyclic garbage, such as the module Jinja makes
+    for macros imported with context, which would pile up between collections.)
     """
     before = gc.get_threshold()
     gc.set_threshold(100_000, 50, 100)
