@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from dataclasses import replace
 from pathlib import Path
 from urllib.parse import urljoin
 
@@ -227,6 +228,21 @@ def test_an_entry_in_several_feeds_is_built_once_and_written_alike():
     assert atom_bytes(feed("one", shared, other)) == first
     assert [e.title for e in feedparser.parse(second).entries] == ["A & B"]
     assert [e.title for e in feedparser.parse(first).entries] == ["A & B", "C"]
+
+
+def test_entries_alike_but_for_a_field_the_hash_leaves_out_are_written_apart():
+    from broadsheet import feeds
+
+    when = dt.datetime(2020, 1, 2, 3, 4, tzinfo=dt.UTC)
+    a = FeedEntry("tag:site,2000:articles/a/", "Old title", "../../articles/a/", when)
+    b = replace(a, title="New title", authors=(FeedAuthor("Jane Doe"),), categories=("X",))
+    assert hash(a) == hash(b) and a != b  # (the hash is only the id and link)
+    feeds.entry_xml.cache_clear()
+    assert b"Old title" in feeds.entry_xml(a)
+    written = feeds.entry_xml(b)
+    assert b"New title" in written and b"Jane Doe" in written and b'term="X"' in written
+    assert feeds.entry_xml.cache_info().misses == 2
+    assert feeds.entry_xml(replace(b)) is written  # an equal entry is written once
 
 
 #: Characters feeds are written with: plain, escaped in text or in attributes, whitespace,

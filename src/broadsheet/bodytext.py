@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import bisect
 import html
+import operator
 import re
 from array import array
 from collections.abc import Sequence
@@ -255,13 +256,18 @@ class Link:
     title: str = ""
 
 
+def _opening_tag(href: str, css_class: str = "", title: str = "") -> str:
+    attrs = f' href="{html.escape(href)}"'
+    if css_class:
+        attrs += f' class="{html.escape(css_class)}"'
+    if title:
+        attrs += f' title="{html.escape(title)}"'
+    return f"<a{attrs}>"
+
+
 def _anchor(link: Link, text: str) -> str:
-    attrs = f' href="{html.escape(link.href)}"'
-    if link.css_class:
-        attrs += f' class="{html.escape(link.css_class)}"'
-    if link.title:
-        attrs += f' title="{html.escape(link.title)}"'
-    return f"<a{attrs}>{html.escape(text, quote=False)}</a>"
+    opening = _opening_tag(link.href, link.css_class, link.title)
+    return f"{opening}{html.escape(text, quote=False)}</a>"
 
 
 def _render_text(token: Token, links: Sequence[Link]) -> str:
@@ -283,6 +289,17 @@ def linked_html(body_html: str, body_map: bytes, links: Sequence[Link]) -> str:
     """render_html(body_text(body_html), links) for a body with a map (body_text_and_map),
     without reading the HTML again: the body is copied, with each link's text, found through
     the map, made an <a> element."""
+    tags = [(lk.start, lk.end, _opening_tag(lk.href, lk.css_class, lk.title)) for lk in links]
+    return _linked_html(body_html, body_map, tags)
+
+
+#: a link's (start, end), which orders links
+_span_of = operator.itemgetter(0, 1)
+
+
+def _linked_html(body_html: str, body_map: bytes, links: list[tuple[int, int, str]]) -> str:
+    """linked_html for links given as (start, end, the <a> tag that opens each): plain tuples,
+    each tag made once for all the links to one target (an article has ~50 links to ~15)."""
     spans = array(chr(body_map[0]))
     spans.frombytes(body_map[1:])
     starts = spans[0::2]
@@ -290,21 +307,23 @@ def linked_html(body_html: str, body_map: bytes, links: Sequence[Link]) -> str:
     copied = 0  # HTML copied so far
     node = -1  # the text node the last link went in, and where that link ended in the text
     linked_to = 0
-    for link in sorted(links, key=lambda lk: (lk.start, lk.end)):
-        i = bisect.bisect_right(starts, link.start) - 1
+    escape = html.escape
+    links.sort(key=_span_of)  # (stable: of two links with one span, the first is kept)
+    for link_start, link_end, opening in links:
+        i = bisect.bisect_right(starts, link_start) - 1
         if i < 0:
             continue
         start, at = spans[2 * i], spans[2 * i + 1]
         node_end = body_html.find("<", at)
-        if link.end > start + (node_end if node_end >= 0 else len(body_html)) - at:
+        if link_end > start + (node_end if node_end >= 0 else len(body_html)) - at:
             continue  # across a boundary, or in text no link goes in
-        if i == node and link.start < linked_to:
+        if i == node and link_start < linked_to:
             continue  # overlaps the previous link
-        begin = at + link.start - start
-        end = begin + link.end - link.start
+        begin = at + link_start - start
+        end = begin + link_end - link_start
         out.append(body_html[copied:begin])
-        out.append(_anchor(link, body_html[begin:end]))
-        copied, node, linked_to = end, i, link.end
+        out.append(f"{opening}{escape(body_html[begin:end], quote=False)}</a>")
+        copied, node, linked_to = end, i, link_end
     out.append(body_html[copied:])
     return "".join(out)
 
@@ -359,9 +378,12 @@ class LinkedBody:
         return [Link(s[i], s[i + 1], *targets[s[i + 2]]) for i in range(0, len(s), 3)]
 
     def __html__(self) -> str:
-        if self.body_map:
-            return linked_html(self.body_html, self.body_map, self.links)
-        return render_html(body_text(self.body_html), self.links)
+        if not self.body_map:
+            return render_html(body_text(self.body_html), self.links)
+        s = self.spans
+        opening = [_opening_tag(href, css_class) for href, css_class in self.targets]
+        links = [(s[i], s[i + 1], opening[s[i + 2]]) for i in range(0, len(s), 3)]
+        return _linked_html(self.body_html, self.body_map, links)
 
 
 def paragraphs_to_html(paragraphs: Sequence[str]) -> str:
