@@ -241,25 +241,59 @@ class SharedSender:
         return len(self._numbers) >= self.limit
 
     def pack(self, worker: int, chunk: list[Any]) -> Packed:
-        numbers, sent, types = self._numbers, self._sent[worker], self._types
-        new: list[tuple[int, Any]] = []
-
-        def persistent_id(obj: Any) -> int | None:
-            if type(obj) not in types:
-                return None
-            known = numbers.get(id(obj))
-            if known is None:
-                known = numbers[id(obj)] = (len(numbers), obj)
-            if known[0] not in sent:
-                sent.add(known[0])
-                new.append(known)
-            return known[0]
-
         buffer = io.BytesIO()
-        pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
-        pickler.persistent_id = persistent_id  # type: ignore[method-assign]
+        pickler = _SharingPickler(buffer, self._types, self._numbers, self._sent[worker])
         pickler.dump(chunk)
-        return Packed(tuple(new), buffer.getvalue())
+        return Packed(tuple(pickler.new), buffer.getvalue())
+
+
+class _SharingPickler(pickle.Pickler):
+    """Pickles each object of `types` as a call of _shared with its number (numbered on
+    first sight), collecting in `new` those the worker (`sent`) has not been sent yet.
+
+    reducer_override, not persistent_id: the pickler asks it only of objects that are not of
+    its own types (str, int, tuple, list, dict and a few more), where persistent_id is a call
+    for every object, and pages whose objects are all strings and tuples (an article's) cost
+    nothing more to pickle than without sharing."""
+
+    def __init__(
+        self,
+        file: io.BytesIO,
+        types: frozenset[type],
+        numbers: dict[int, tuple[int, Any]],
+        sent: set[int],
+    ) -> None:
+        super().__init__(file, protocol=pickle.HIGHEST_PROTOCOL)
+        self.types, self.numbers, self.sent = types, numbers, sent
+        self.new: list[tuple[int, Any]] = []
+
+    def reducer_override(self, obj: Any) -> Any:
+        if type(obj) not in self.types:
+            return NotImplemented
+        known = self.numbers.get(id(obj))
+        if known is None:
+            known = self.numbers[id(obj)] = (len(self.numbers), obj)
+        if known[0] not in self.sent:
+            self.sent.add(known[0])
+            self.new.append(known)
+        return _shared, (known[0],)
+
+
+def _shared(number: int) -> Any:
+    """The shared object this process was sent under `number` (see _SharingPickler): the name
+    a packed chunk calls, which _Received.unpack answers from its own table."""
+    return _received().objects[number]
+
+
+class _SharedUnpickler(pickle.Unpickler):
+    def __init__(self, file: io.BytesIO, objects: dict[int, Any]) -> None:
+        super().__init__(file)
+        self.objects = objects
+
+    def find_class(self, module: str, name: str) -> Any:
+        if module == __name__ and name == "_shared":
+            return self.objects.__getitem__
+        return super().find_class(module, name)
 
 
 class _Received:
@@ -270,9 +304,7 @@ class _Received:
 
     def unpack(self, packed: Packed) -> Any:
         self.objects.update(packed.new)
-        unpickler = pickle.Unpickler(io.BytesIO(packed.data))
-        unpickler.persistent_load = self.objects.__getitem__  # type: ignore[method-assign]
-        return unpickler.load()
+        return _SharedUnpickler(io.BytesIO(packed.data), self.objects).load()
 
 
 @functools.cache
