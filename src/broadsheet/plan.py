@@ -643,9 +643,21 @@ class _Shared:
         self._first.clear()
         self._related.clear()
 
+    def work_out(self, item: ResolvedArticle) -> None:
+        """Work out now what the entity and author pages will list of the article (its card,
+        first mentions and quotes), once for all of them. Called as its page is planned: the
+        first entity pages would otherwise do it for most of the archive at once, while the
+        workers, with little to render, waited on the main process."""
+        self.card(item)
+        self._first_mentions(item)
+        self._quotes(item)
+
     def quotes_by(self, item: ResolvedArticle, speaker: str) -> tuple[Quote, ...]:
         """The article's quotes attributed to `speaker` (see quotes.py), in text order: the
         article's quotes are found once for all of its people."""
+        return self._quotes(item).get(speaker, ())
+
+    def _quotes(self, item: ResolvedArticle) -> dict[str, tuple[Quote, ...]]:
         slug = item.article.slug
         if slug not in self._quotes_by:
             people = [m for m in item.mentions if m.entity in self._people]
@@ -653,7 +665,7 @@ class _Shared:
             for quote in attribute_quotes(item.text, people):
                 by[quote.speaker].append(quote)
             self._quotes_by[slug] = {k: tuple(quotes) for k, quotes in by.items()}
-        return self._quotes_by[slug].get(speaker, ())
+        return self._quotes_by[slug]
 
     def card(self, item: ResolvedArticle) -> ArticleCard:
         slug = item.article.slug
@@ -665,12 +677,15 @@ class _Shared:
         """The sentence of the article's first mention of its entity `item.entities[index]`,
         the article's first mentions found once for all of its entities (it is listed on each
         one's page; kept packed: a large archive keeps them for every article a while)."""
+        at = _FIRST_FIELDS * index
+        start, end, s0, s1 = unpacked(self._first_mentions(item))[at : at + _FIRST_FIELDS]
+        return _snippet(item.text, start, end, s0, s1) if start >= 0 else None
+
+    def _first_mentions(self, item: ResolvedArticle) -> bytes:
         slug = item.article.slug
         if slug not in self._first:
             self._first[slug] = first_mentions(item)
-        at = _FIRST_FIELDS * index
-        start, end, s0, s1 = unpacked(self._first[slug])[at : at + _FIRST_FIELDS]
-        return _snippet(item.text, start, end, s0, s1) if start >= 0 else None
+        return self._first[slug]
 
     def related_keys(self, key: str, limit: int) -> list[tuple[str, int]]:
         """The keys of the entities most often named alongside `key`, with how often: by
@@ -714,6 +729,13 @@ def one_entity_pages(shared: _Shared, key: str) -> Iterator[Page]:
     yield from _subject_pages(
         shared, entity, entity.kind.value, entity_url(entity), articles, items, related
     )
+
+
+def article_unit_pages(shared: _Shared, item: ResolvedArticle) -> Iterator[Page]:
+    """An article's page; and what entity pages will list of it, worked out now (see
+    _Shared.work_out)."""
+    yield article_page(item, shared.archive, shared.config)
+    shared.work_out(item)
 
 
 def one_author_pages(shared: _Shared, slug: str) -> Iterator[Page]:
@@ -1106,7 +1128,7 @@ def plan_units(
             PlanUnit(
                 f"article:{item.article.slug}",
                 (lambda item=item: of_article(item)) if fingerprint else _always,
-                lambda item=item: iter([article_page(item, archive, config)]),
+                lambda item=item: article_unit_pages(shared, item),
             )
         )
     limit = config.related_limit
