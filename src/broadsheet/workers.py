@@ -9,8 +9,8 @@ A worker that renders a page also digests its data and writes its file into the 
 published (publish.place), so neither the page's bytes nor that work pass through the main
 process, which is left to plan the next pages.
 
-Each worker is its own single-process executor, so the main process knows which worker takes
-which chunk: an object many pages hold (an article's card is on the page of every entity it
+The main process chooses the worker each chunk goes to (pool.py), so it knows which worker
+takes which chunk: an object many pages hold (an article's card is on the page of every entity it
 names) is then sent to each worker once and named by a number after that (ordered_map_sharing).
 """
 
@@ -25,7 +25,6 @@ import pickle
 import sys
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
@@ -38,6 +37,7 @@ from broadsheet.incremental import digest, entities_key, object_digest
 from broadsheet.model import Article, Mention, Problem, Source, SourceError
 from broadsheet.parse import needs_extraction, parse_source
 from broadsheet.plan import Page
+from broadsheet.pool import Job, Pool
 from broadsheet.publish import Entry, Payload, Placed, Reuse, place
 from broadsheet.registry import Registry
 from broadsheet.render import make_environment, render_page
@@ -61,18 +61,19 @@ def worker_count(requested: int | None = None) -> int:
 
 
 def make_pool(workers: int) -> Pool | None:
-    """A pool of worker processes, or None for one worker. "forkserver" rather than "fork":
-    `serve` builds from a thread, and forking a process with running threads is unsafe."""
-    if workers <= 1:
+    """A pool of worker processes (pool.py), or None for one worker, and on systems other
+    than POSIX ones. "forkserver" rather than "fork": `serve` builds from a thread, and
+    forking a process with running threads is unsafe."""
+    if workers <= 1 or os.name != "posix":
         return None
     keep_large_blocks_apart()
-    return Pool(workers)
+    return Pool(workers, _context(), initializer=keep_large_blocks_apart)
 
 
 def _context() -> multiprocessing.context.BaseContext:
     """How worker processes start: forked from a server process that has imported what they
     run (this module, with Markdown, Jinja and the rest), so that each worker does not import
-    it again (~0.2 s); spawned where there is no fork server (Windows, macOS's default)."""
+    it again (~0.2 s); spawned where there is no fork server."""
     if "forkserver" not in multiprocessing.get_all_start_methods():
         return multiprocessing.get_context("spawn")
     context = multiprocessing.get_context("forkserver")
@@ -88,50 +89,6 @@ def start_worker_server() -> None:
         from multiprocessing import forkserver
 
         forkserver.ensure_running()
-
-
-class Pool(Executor):
-    """Worker processes, each behind its own single-process executor: a chunk goes to the
-    worker with the fewest chunks in flight (`submit`), or to a chosen one (`submit_to`), and
-    each worker takes its chunks in the order they were sent."""
-
-    def __init__(self, workers: int) -> None:
-        context = _context()
-        self._executors = [
-            ProcessPoolExecutor(1, mp_context=context, initializer=keep_large_blocks_apart)
-            for _ in range(workers)
-        ]
-        self._in_flight: list[list[Future[Any]]] = [[] for _ in range(workers)]
-
-    def __len__(self) -> int:
-        return len(self._executors)
-
-    def least_busy(self) -> int:
-        """The worker with the fewest chunks in flight (the first of those, on a tie)."""
-        for futures in self._in_flight:
-            futures[:] = [f for f in futures if not f.done()]
-        return min(range(len(self._in_flight)), key=lambda w: len(self._in_flight[w]))
-
-    def worker_with_room(self, most: int) -> int:
-        """The least busy worker, once one has fewer than `most` chunks in flight: until
-        then, wait for any chunk to finish."""
-        worker = self.least_busy()
-        while len(self._in_flight[worker]) >= most:
-            wait([f for futures in self._in_flight for f in futures], return_when=FIRST_COMPLETED)
-            worker = self.least_busy()
-        return worker
-
-    def submit_to(self, worker: int, fn: Callable[..., R], /, *args: Any) -> Future[R]:
-        future = self._executors[worker].submit(fn, *args)
-        self._in_flight[worker].append(future)
-        return future
-
-    def submit(self, fn: Callable[..., R], /, *args: Any, **kwargs: Any) -> Future[R]:
-        return self.submit_to(self.least_busy(), functools.partial(fn, **kwargs), *args)
-
-    def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
-        for executor in self._executors:
-            executor.shutdown(wait, cancel_futures=cancel_futures)
 
 
 #: glibc's mallopt parameters: the size from which blocks get their own memory mapping, and
@@ -191,7 +148,7 @@ def ordered_map(
         for chunk in _chunks(items, CHUNK):
             yield from function(chunk)
         return
-    pending: deque[Future[list[R]]] = deque()
+    pending: deque[Job[list[R]]] = deque()
     for chunk in _chunks(items, CHUNK):
         worker = pool.worker_with_room(IN_FLIGHT_PER_WORKER)
         pending.append(pool.submit_to(worker, function, chunk))
@@ -200,7 +157,7 @@ def ordered_map(
         yield from pending.popleft().result()
 
 
-def _finished(pending: deque[Future[list[R]]]) -> Iterator[R]:
+def _finished(pending: deque[Job[list[R]]]) -> Iterator[R]:
     """The results of the chunks at the head of `pending` that are done, in order.
 
     Results are taken as they come, not by waiting on the oldest chunk: waiting on it while
@@ -340,7 +297,7 @@ def ordered_map_sharing(
     object pickled), and so is every chunk once `limit` objects have been numbered."""
     sender: SharedSender | None = SharedSender(len(pool), shared_types, limit)
     call = functools.partial(_call_unpacked, function)
-    pending: deque[Future[list[R]]] = deque()
+    pending: deque[Job[list[R]]] = deque()
     for chunk in _chunks(items, CHUNK):
         if sender is not None and sender.full:
             sender = None
