@@ -1,6 +1,14 @@
 import pytest
 
-from broadsheet.plan import Pager, output_path, paged_url, relative_url, sort_key
+from broadsheet.plan import (
+    Pager,
+    PlanUnit,
+    output_path,
+    paged_url,
+    planning_order,
+    relative_url,
+    sort_key,
+)
 
 
 @pytest.mark.parametrize(
@@ -142,3 +150,38 @@ def test_prominence_counts_every_mention_whatever_the_block(tmp_path):
     assert sum(expected.values()) > 15
     for block in (1, 4, 1000):
         assert _prominence(named, block) == expected
+
+
+def _unit(key: str, heavier: str = "", listed: int = 1) -> PlanUnit:
+    return PlanUnit(key, lambda: None, lambda: iter(()), heavier, listed)  # type: ignore[arg-type]
+
+
+def test_entity_pages_are_planned_among_the_articles_shortest_list_first() -> None:
+    units = [
+        _unit("home:1"),
+        *(_unit(f"article:{n}", "planning") for n in range(6)),
+        _unit("entity:big", "rendering", 4),
+        _unit("entity:small", "rendering", 1),
+        _unit("author:mid", "rendering", 2),
+        _unit("index:people"),  # after every entity: _Shared.forget
+        _unit("rest"),
+    ]
+    order = [units[n].key for n in planning_order(units)]
+    assert sorted(order) == sorted(u.key for u in units)
+    assert order[0] == "home:1" and order[-2:] == ["index:people", "rest"]
+    middle = order[1:-2]
+    assert [k for k in middle if k.startswith("article:")] == [f"article:{n}" for n in range(6)]
+    assert [k for k in middle if not k.startswith("article:")] == [
+        "entity:small",
+        "author:mid",
+        "entity:big",
+    ]
+    # spread by the articles they list: 3 of the 7 are listed before the big list, which
+    # comes 3/7 of the way through the articles (between the 3rd and 4th of 6)
+    assert middle.index("article:2") < middle.index("entity:big") < middle.index("article:3")
+    assert middle.index("article:0") < middle.index("author:mid") < middle.index("article:1")
+
+
+def test_without_both_kinds_of_unit_the_page_order_is_kept() -> None:
+    units = [_unit("home:1"), _unit("article:a", "planning"), _unit("rest")]
+    assert planning_order(units) == [0, 1, 2]

@@ -68,6 +68,7 @@ from broadsheet.plan import (
     holds_shared_views,
     listed_in_sitemap,
     plan_units,
+    planning_order,
 )
 from broadsheet.publish import Placed, Published, Reuse, StaleSite, place, publish
 from broadsheet.registry import Registry, load_registry
@@ -692,19 +693,21 @@ def plan_changed(
     api_lines: Callable[[], dict[bytes, str]] | None = None,
 ) -> Iterator[Page]:
     """The pages of every plan unit whose inputs changed since the last build (all of them on
-    a cold build), then sitemap and robots.txt. A unit whose inputs are unchanged, and whose
-    files in the published site were made from the same page data under the same settings, is
-    not planned: its files are put in place as they are (`place_reused`) into `reused`, their
-    kinds counted in `kinds`. `units` receives what every unit made, for the next build; the
-    source digests of planned pages are not known until they are rendered (None here, see
-    `with_sources`). `progress("render", done, total)` counts the units as they are planned
-    (pages are rendered as they are planned, a few chunks behind). `api_lines`: see
-    plan.plan_units."""
-    listed: list[tuple[str, Any]] = []
+    a cold build), in plan.planning_order, then sitemap and robots.txt. A unit whose inputs
+    are unchanged, and whose files in the published site were made from the same page data
+    under the same settings, is not planned: its files are put in place as they are
+    (`place_reused`) into `reused`, their kinds counted in `kinds`. `units` receives what every
+    unit made, for the next build; the source digests of planned pages are not known until they
+    are rendered (None here, see `with_sources`). `progress("render", done, total)` counts the
+    units as they are planned (pages are rendered as they are planned, a few chunks behind).
+    `api_lines`: see plan.plan_units."""
     units_planned = plan_units(archive, config, object_digest, api_lines)
-    for done, unit in enumerate(units_planned):
+    # what the sitemap lists, by unit: it lists them in page order, not in planning order
+    listed_by_unit: list[list[tuple[str, Any]]] = [[] for _ in units_planned]
+    for done, number in enumerate(planning_order(units_planned)):
         if progress:
             progress("render", done, len(units_planned))
+        unit, listed = units_planned[number], listed_by_unit[number]
         before = previous.get(unit.key)
         # the unit's inputs under these settings (a unit made under other settings is stale)
         unit_inputs = unit.inputs()
@@ -735,6 +738,8 @@ def plan_changed(
             made.append((page.output, page.kind, entry, None))
             yield page
         units[unit.key] = UnitRecord(inputs, tuple(made))
+    listed = [entry for unit_listed in listed_by_unit for entry in unit_listed]
+    del listed_by_unit
     for page in discovery_pages(listed, config):
         kinds[page.kind] += 1
         yield page

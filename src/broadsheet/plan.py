@@ -15,15 +15,16 @@ base_url, else relative to the file they are written in.
 from __future__ import annotations
 
 import hashlib
+import heapq
 import math
 from array import array
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, MutableMapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
-from functools import cached_property
-from itertools import chain
-from typing import Any
+from functools import cached_property, partial
+from itertools import accumulate, chain
+from typing import Any, Literal
 
 from broadsheet import discovery, structured
 from broadsheet.bodytext import LinkedBody
@@ -301,9 +302,16 @@ class ArticleListing:
             of_articles(chunk),
         )  # fmt: skip
 
-    def page(self, number: int, archive: Archive) -> Page:
+    def page(
+        self,
+        number: int,
+        archive: Archive,
+        card: Callable[[ResolvedArticle], ArticleCard] | None = None,
+    ) -> Page:
+        """Page `number`; `card(item)`: each article's card (made here when None)."""
         urls = tuple(paged_url(self.url, n) for n in range(1, len(self.chunks) + 1))
-        cards = [_card(it, archive) for it in self.chunks[number - 1]]
+        card = card or partial(_card, archive=archive)
+        cards = [card(it) for it in self.chunks[number - 1]]
         return _listing_page(
             self.kind, self.title, "list.html", cards, number, urls, len(self.items),
             self.head, self.context,
@@ -333,7 +341,13 @@ def _publisher(config: Config, from_url: str) -> dict[str, Any]:
 # ---------------------------------------------------------------- pages
 
 
-def article_page(item: ResolvedArticle, archive: Archive, config: Config | None = None) -> Page:
+def article_page(
+    item: ResolvedArticle,
+    archive: Archive,
+    config: Config | None = None,
+    card: ArticleCard | None = None,
+) -> Page:
+    """The article's page; `card`: its card, made here when None."""
     config = config or Config()
     a = item.article
     url = article_url(a.slug)
@@ -384,7 +398,7 @@ def article_page(item: ResolvedArticle, archive: Archive, config: Config | None 
         {
             # not its plain text, which no page shows: ~4.5 KB less to send to a worker
             "article": replace(a, text=None),
-            "card": _card(item, archive),
+            "card": card or _card(item, archive),
             "body_html": body,
             "named": named,
         },
@@ -734,7 +748,7 @@ def one_entity_pages(shared: _Shared, key: str) -> Iterator[Page]:
 def article_unit_pages(shared: _Shared, item: ResolvedArticle) -> Iterator[Page]:
     """An article's page; and what entity pages will list of it, worked out now (see
     _Shared.work_out)."""
-    yield article_page(item, shared.archive, shared.config)
+    yield article_page(item, shared.archive, shared.config, shared.card(item))
     shared.work_out(item)
 
 
@@ -1014,10 +1028,44 @@ class PlanUnit:
     key: str
     inputs: Callable[[], bytes | None]
     pages: Callable[[], Iterator[Page]]
+    #: which takes longer, planning its pages (in the main process) or rendering them (on a
+    #: worker), when either takes much longer: see planning_order
+    heavier: Literal["", "planning", "rendering"] = ""
+    #: how many articles its pages list (entities and authors)
+    listed: int = 1
 
 
 def _always() -> None:
     return None
+
+
+def planning_order(units: Sequence[PlanUnit]) -> list[int]:
+    """The order to plan `units` in (their indexes): those heavier to render (entities',
+    authors'), shortest list first, spread among those heavier to plan (articles', pages of
+    cards) by the articles they list; then the others in page order.
+
+    Planning an article's page, and working out what entity pages will list of it, is most of
+    the main process's work, and so are the pages of cards; rendering the pages and feed of an
+    entity is most of a worker's, in proportion to the articles it lists. In page order the
+    workers waited on the main process through the articles (each idle a third of the time),
+    and it on them through the entities. Side by side, both are busy. The longest lists come
+    last, when most of the articles they list have been worked out. (The A-Z indexes, among
+    the others, come after every entity's pages, as _Shared.forget expects.)"""
+    planning = [n for n, u in enumerate(units) if u.heavier == "planning"]
+    rendering = [n for n, u in enumerate(units) if u.heavier == "rendering"]
+    if not planning or not rendering:
+        return list(range(len(units)))
+    rendering.sort(key=lambda n: units[n].listed)  # (stable: then in page order)
+    total = sum(units[n].listed for n in rendering)
+    before = list(accumulate((units[n].listed for n in rendering), initial=0))
+    spread = heapq.merge(
+        ((i / len(planning), n) for i, n in enumerate(planning)),
+        ((before[i] / total, n) for i, n in enumerate(rendering)),
+    )
+    spread_out = [n for _, n in spread]
+    start = min(planning[0], rendering[0])
+    others = sorted(set(range(len(units))) - set(spread_out))
+    return [n for n in others if n < start] + spread_out + [n for n in others if n > start]
 
 
 Fingerprint = Callable[[Any], bytes]
@@ -1103,15 +1151,18 @@ def plan_units(
             return _always
         return lambda: fingerprint(value())
 
-    def listing_units(listing: ArticleListing) -> Iterator[PlanUnit]:
+    def listing_units(
+        listing: ArticleListing, card: Callable[[ResolvedArticle], ArticleCard] | None = None
+    ) -> Iterator[PlanUnit]:
         for n in range(1, len(listing.chunks) + 1):
             yield PlanUnit(
                 f"{listing.key}:{n}",
                 inputs(lambda n=n: listing.inputs(n, of_articles)),
-                lambda n=n: iter([listing.page(n, archive)]),
+                lambda n=n: iter([listing.page(n, archive, card)]),
             )
 
-    units = list(listing_units(home_listing(archive, config)))
+    # (the home page lists every article first: the cards it makes are kept for the rest)
+    units = list(listing_units(home_listing(archive, config), shared.card))
     units.append(
         PlanUnit(
             "home:feed",
@@ -1129,6 +1180,7 @@ def plan_units(
                 f"article:{item.article.slug}",
                 (lambda item=item: of_article(item)) if fingerprint else _always,
                 lambda item=item: article_unit_pages(shared, item),
+                "planning",
             )
         )
     limit = config.related_limit
@@ -1147,6 +1199,8 @@ def plan_units(
                     )
                 ),
                 lambda key=key: one_entity_pages(shared, key),
+                "rendering",
+                shared.named.count(key),
             )
         )
     for slug in sorted(shared.by_author):
@@ -1161,6 +1215,8 @@ def plan_units(
                     )
                 ),
                 lambda slug=slug: one_author_pages(shared, slug),
+                "rendering",
+                len(articles),
             )
         )
 
