@@ -658,11 +658,10 @@ class _Shared:
         self._related.clear()
 
     def work_out(self, item: ResolvedArticle) -> None:
-        """Work out now what the entity and author pages will list of the article (its card,
-        first mentions and quotes), once for all of them. Called as its page is planned: the
-        first entity pages would otherwise do it for most of the archive at once, while the
-        workers, with little to render, waited on the main process."""
-        self.card(item)
+        """Work out now what the entity pages will list of the article besides its card (made
+        for its own page): its first mentions and quotes, once for all of them. Called as its
+        page is planned: the first entity pages would otherwise do it for most of the archive
+        at once, while the workers, with little to render, waited on the main process."""
         self._first_mentions(item)
         self._quotes(item)
 
@@ -746,8 +745,8 @@ def one_entity_pages(shared: _Shared, key: str) -> Iterator[Page]:
 
 
 def article_unit_pages(shared: _Shared, item: ResolvedArticle) -> Iterator[Page]:
-    """An article's page; and what entity pages will list of it, worked out now (see
-    _Shared.work_out)."""
+    """An article's page, with the card entity and author pages will list too; and what else
+    they will list of it, worked out now (see _Shared.work_out)."""
     yield article_page(item, shared.archive, shared.config, shared.card(item))
     shared.work_out(item)
 

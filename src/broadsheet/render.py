@@ -89,7 +89,7 @@ def links_from(page_url: str, config: Config, absolute: bool) -> Callable[[str],
     or absolute (on pages served from any path, the 404 page, when base_url is set).
 
     Given to each page as a plain function: Jinja derives a new context for every call of a
-    context function (the global `_url`) made inside a loop, and a list page calls url() for
+    context function made inside a loop, and a list page calls url() for
     every link of every card (~1 µs a call against ~6 µs)."""
     if absolute:
         return functools.partial(absolute_url, config)
@@ -108,16 +108,16 @@ _PAGE_LINKS: contextvars.ContextVar[Callable[[str], str] | None] = contextvars.C
 def _url(ctx: jinja2.runtime.Context, target: str) -> str:
     """url() where the page's own function is not seen (a macro imported without context), and
     the `url` filter (`{{ target | url }}`): Jinja calls a filter directly, a function called
-    in a template through Context.call, ~1 µs more a link (~800,000 links, 10,000 articles)."""
+    in a template through Context.call, ~1 µs more a link (~800,000 links, 10,000 articles).
+    Both link from the page render_page is rendering. (`ctx` is not used, but a filter that
+    takes it is never run while a template is compiled: Jinja folds `{{ "" | url }}` into a
+    constant otherwise, linked from whichever page was being rendered then.)"""
     links = _PAGE_LINKS.get()
-    if links is not None:
-        return links(target)
-    page = ctx.get("page")
-    if page is None:
+    if links is None:
         raise jinja2.TemplateRuntimeError(
             f"url({target!r}): no page is being rendered, so there is nothing to link from"
         )
-    return links_from(page.url, ctx["site"], bool(ctx.get("absolute_links")))(target)
+    return links(target)
 
 
 #: markupsafe's escaping of a plain string (C where its speedups are built)

@@ -10,8 +10,9 @@ published (publish.place), so neither the page's bytes nor that work pass throug
 process, which is left to plan the next pages.
 
 The main process chooses the worker each chunk goes to (pool.py), so it knows which worker
-takes which chunk: an object many pages hold (an article's card is on the page of every entity it
-names) is then sent to each worker once and named by a number after that (ordered_map_sharing).
+takes which chunk: an object many pages hold (an article's card is on the page of every entity
+it names) is then sent to each worker once and named by a number after that
+(ordered_map_sharing).
 """
 
 from __future__ import annotations
@@ -294,7 +295,8 @@ def ordered_map_sharing(
     """ordered_map on a pool, with each object of `shared_types` sent to a worker only the
     first time a chunk it takes holds it; after that the object is named by a number. A
     chunk none of whose items `shares` objects is sent as it is (naming costs a call for every
-    object pickled), and so is every chunk once `limit` objects have been numbered."""
+    object of a type other than pickle's own), and so is every chunk once `limit` objects have
+    been numbered."""
     sender: SharedSender | None = SharedSender(len(pool), shared_types, limit)
     call = functools.partial(_call_unpacked, function)
     pending: deque[Job[list[R]]] = deque()
