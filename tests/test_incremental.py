@@ -361,6 +361,24 @@ def test_a_rebuild_uses_the_templates_the_last_build_compiled(
     assert "CHANGED" in (project / "site/articles/story-1/index.html").read_text()
 
 
+def test_templates_are_compiled_again_for_another_version_of_the_code(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    # How a template compiles depends on Broadsheet's code (a filter that takes the context
+    # or not, the escaping code generator), which Jinja's own cache does not check.
+    from broadsheet import build as build_module
+
+    project = _project(tmp_path, random.Random(14), 3, "search: false\n")
+    build(project, workers=1)
+    (folder,) = (project / ".broadsheet-cache" / "build").iterdir()
+    (before,) = (folder / "templates").iterdir()
+    assert before.name == build_module.code_digest().hex() and any(before.iterdir())
+    monkeypatch.setattr(build_module, "code_digest", lambda: b"another version")
+    build(project, workers=1)
+    (after,) = (folder / "templates").iterdir()  # the other version's is gone
+    assert after.name == b"another version".hex() and any(after.iterdir())
+
+
 def test_a_build_leaves_no_object_frozen_from_the_garbage_collector(tmp_path: Path):
     # Loading the state freezes what it made (incremental._collector_paused); a long-running
     # `serve` must get it back into collections when the build ends.

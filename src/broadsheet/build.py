@@ -30,6 +30,7 @@ from broadsheet.incremental import (
     TreeId,
     UnitRecord,
     code_digest,
+    compiled_templates_dir,
     digest,
     entities_key,
     file_stat,
@@ -578,6 +579,7 @@ def _build_parsed(
             save_trees(work, trees, started_ns)  # the summary is this build's only at its end
 
     render_pool = pool
+    compiled = compiled_templates_dir(work, code) if work is not None else None
 
     def release_pool() -> None:
         """Let the workers go once every page is rendered, before the site is swapped in and
@@ -616,7 +618,6 @@ def _build_parsed(
                 bi.progress,
                 api_lines,
             )
-            compiled = work / "templates" if work is not None else None
             target = PageTarget(project, config, settings, tree, output, compiled)
             return place_pages(pages, target, reusable, have, reused, render_pool, release_pool)
 

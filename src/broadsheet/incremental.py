@@ -25,6 +25,7 @@ import importlib.metadata
 import io
 import os
 import pickle
+import shutil
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
@@ -44,6 +45,8 @@ PARSED_FILE = "parsed-{:02d}.pickle"
 RESOLUTION_FILE = "resolution.pickle"
 #: Each article's line of site/api/articles.json, by the digest of what it shows (plan.py).
 API_LINES_FILE = "api-articles.pickle"
+#: Jinja's compiled templates, kept between builds (compiled_templates_dir).
+TEMPLATES_DIR = "templates"
 
 #: A content file as the file system describes it: (size, mtime_ns, inode). Equal stats are
 #: taken to mean equal content, as make, rsync and Pelican's mtime check assume.
@@ -140,6 +143,24 @@ def entities_key(
     return object_digest(
         (registry_digest, article.source_path, article.content_hash, tuple(map(tuple, mentions)))
     )
+
+
+def compiled_templates_dir(folder: Path, code: bytes) -> Path:
+    """Where Jinja keeps the templates it compiled, between builds: a folder for this version
+    of Broadsheet's code (`code_digest`), which shapes how a template compiles (its filters,
+    render.py's code generator), while Jinja checks only a template's source and Jinja's
+    version. What other versions left there is removed."""
+    root = folder / TEMPLATES_DIR
+    current = root / code.hex()
+    if root.is_dir():
+        for entry in root.iterdir():
+            if entry == current:
+                continue
+            if entry.is_dir():
+                shutil.rmtree(entry, ignore_errors=True)
+            else:
+                entry.unlink(missing_ok=True)
+    return current
 
 
 def code_digest() -> bytes:
