@@ -12,6 +12,7 @@ from broadsheet import markdown_ext
 from broadsheet.markdown_ext import (
     BLOCK_SYNTAX,
     INLINE_SYNTAX,
+    IdleProcessors,
     PlainParagraphs,
     PlainTextInline,
     has_inline_syntax,
@@ -28,7 +29,7 @@ def stock() -> markdown.Markdown:
 
 
 def fast() -> markdown.Markdown:
-    extensions = [*MARKDOWN_EXTENSIONS, PlainTextInline(), PlainParagraphs()]
+    extensions = [*MARKDOWN_EXTENSIONS, PlainTextInline(), PlainParagraphs(), IdleProcessors()]
     return markdown.Markdown(extensions=extensions, output_format="html")
 
 
@@ -197,3 +198,52 @@ def test_bbc_corpus_converts_the_same() -> None:
 def test_the_quick_checks_say_what_the_patterns_say(text: str) -> None:
     assert is_plain_block(text) == (bool(text) and BLOCK_SYNTAX.search(text) is None)
     assert has_inline_syntax(text) == (INLINE_SYNTAX.search(text) is not None)
+
+
+def test_idle_processors_are_skipped_only_where_they_are_idle() -> None:
+    registered = fast()
+    for registry_name, name in markdown_ext.IDLE_PROCESSORS:
+        assert type(getattr(registered, registry_name)[name]).__name__ == "_Unless", name
+    assert type(registered.preprocessors["normalize_whitespace"]).__name__ == (
+        "_NormalizeWhitespace"
+    )
+
+
+def test_idle_processors_stand_aside_for_another_whitespace_step(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    class Other(markdown.preprocessors.NormalizeWhitespace):
+        pass
+
+    class Replace(markdown.extensions.Extension):
+        def extendMarkdown(self, md: markdown.Markdown) -> None:
+            md.preprocessors.register(Other(md), "normalize_whitespace", 30)
+
+    md = markdown.Markdown(
+        extensions=[*MARKDOWN_EXTENSIONS, Replace(), IdleProcessors()], output_format="html"
+    )
+    assert type(md.preprocessors["normalize_whitespace"]) is Other
+    assert type(md.preprocessors["html_block"]).__name__ == "HtmlBlockPreprocessor"
+
+
+#: Documents made of what the skipped processors look for, and what the whitespace step changes.
+_IDLE_ALPHABET = st.sampled_from(
+    ["a", "b", " ", "  ", "\n", "\n\n", "\t", "\r", "\r\n", "\x02", "\x03", "<", ">", "{", "}",
+     ": ", "#", ".", "\\", "*", "`", "```", "~~~", "<p>", "</p>", '<div markdown="1">',
+     "</div>", "{: .c}", "{#i}", "&amp;", "[x](/y)", "- ", "1. "]
+)  # fmt: skip
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(_IDLE_ALPHABET, max_size=40).map("".join))
+def test_skipping_idle_processors_gives_the_stock_html(text: str) -> None:
+    assert fast().convert(text) == stock().convert(text)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=st.sampled_from("a \n\t\r\x02\x03"), max_size=30))
+def test_whitespace_is_normalized_as_stock_does(text: str) -> None:
+    md = fast()
+    lines = text.split("\n")
+    ours = md.preprocessors["normalize_whitespace"].run(lines)
+    assert ours == markdown.preprocessors.NormalizeWhitespace(md).run(lines)

@@ -18,7 +18,7 @@ import nh3
 from broadsheet import rawtext
 from broadsheet.bodytext import body_text_and_map, paragraphs_to_html
 from broadsheet.frontmatter import FrontMatter, split, validate
-from broadsheet.markdown_ext import PlainParagraphs, PlainTextInline
+from broadsheet.markdown_ext import IdleProcessors, PlainParagraphs, PlainTextInline
 from broadsheet.model import Article, EntityKind, Problem, Source, SourceError
 from broadsheet.slugs import slugify_text
 
@@ -126,7 +126,12 @@ def _markdown_parser() -> markdown.Markdown:
     parser = getattr(_PARSERS, "markdown", None)
     if parser is None:
         parser = markdown.Markdown(
-            extensions=[*MARKDOWN_EXTENSIONS, PlainTextInline(), PlainParagraphs()],
+            extensions=[
+                *MARKDOWN_EXTENSIONS,
+                PlainTextInline(),
+                PlainParagraphs(),
+                IdleProcessors(),
+            ],
             output_format="html",
         )
         _PARSERS.markdown = parser
