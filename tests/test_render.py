@@ -31,6 +31,8 @@ class _Text(str):
         _Text("<i>subclass</i>"),
         _Html(),
         42,
+        -7,
+        True,
         3.5,
         None,
         ["<a>"],

@@ -219,7 +219,7 @@ def write_new_file(path: str, data: bytes) -> None:
     try:
         fd = os.open(path, _WRITE_FLAGS, 0o666)
     except FileNotFoundError:
-        os.makedirs(os.path.dirname(path), exist_ok=True)
+        make_folder(os.path.dirname(path))
         fd = os.open(path, _WRITE_FLAGS, 0o666)
     try:
         with memoryview(data) as view:
@@ -228,6 +228,17 @@ def write_new_file(path: str, data: bytes) -> None:
                 done += os.write(fd, view[done:])
     finally:
         os.close(fd)
+
+
+def make_folder(folder: str) -> None:
+    """Make a missing folder: one mkdir where its parent exists (a page's folder, most
+    often), else os.makedirs, which first looks at each parent in Python."""
+    try:
+        os.mkdir(folder)
+    except FileNotFoundError:
+        os.makedirs(folder, exist_ok=True)
+    except FileExistsError:
+        pass
 
 
 def _temporary(target: str) -> str:
@@ -247,7 +258,7 @@ def _link_or_copy(source: str, target: str, *, replace: bool) -> None:
         _link_or_copy_once(source, made)
     except FileNotFoundError:
         # the folder of `target` is new (tried first: most folders exist), or `source` is gone
-        os.makedirs(os.path.dirname(made), exist_ok=True)
+        make_folder(os.path.dirname(made))
         _link_or_copy_once(source, made)
     if replace:
         os.replace(made, target)

@@ -41,12 +41,16 @@ class Registry:
     #: name_key of every name and alias → index into entries
     index: dict[str, int] = field(default_factory=dict)
 
+    # Both are asked about every name of every article: with nothing to find (an archive
+    # without a registry, or one that ignores nothing) the name's key is not worked out.
     def lookup(self, name: str) -> RegistryEntry | None:
+        if not self.index:
+            return None
         i = self.index.get(name_key(name))
         return self.entries[i] if i is not None else None
 
     def ignores(self, name: str) -> bool:
-        return name_key(name) in self.ignore
+        return bool(self.ignore) and name_key(name) in self.ignore
 
     def fingerprint(self) -> str:
         return repr((self.entries, sorted(self.ignore)))

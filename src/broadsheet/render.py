@@ -130,10 +130,17 @@ _make_str = str.__new__
 def escape_output(value: Any) -> Markup:
     """markupsafe.escape, for what `{{ }}` shows: a plain string (most of them) is escaped
     and made Markup without Markup.__new__, a Python call that made up a sixth of rendering a
-    list page (~800,000 values a cold build of 10,000 articles); anything else goes to
+    list page (~800,000 values a cold build of 10,000 articles); Markup (a macro's output) is
+    shown as it is and an int as its digits, where escape would make a new Markup through
+    Markup.__new__ (every card of every list, every count); anything else goes to
     markupsafe.escape."""
-    if type(value) is str:
+    kind = type(value)
+    if kind is str:
         return _make_str(Markup, _escape_text(value))
+    if kind is Markup:  # a macro's output, shown whole (escape would copy it)
+        return value
+    if kind is int:  # counts and years: nothing to escape
+        return _make_str(Markup, str(value))
     return markupsafe.escape(value)
 
 
