@@ -386,24 +386,11 @@ def parse_changed(
     pool: Pool | None,
 ) -> dict[str, ParsedFile]:
     """Every content file's parse: the last build's (`previous`, made under the same parse
-    settings) where the file is unchanged, else read and parsed now (on the pool if any)."""
+    settings) where the file is unchanged, else read and parsed now (on the pool if any).
+    Files are read as their chunks go out, so the workers start on the first while the rest
+    are read (reading 10,000 first took ~0.4 s, with the workers waiting)."""
     done: dict[str, ParsedFile] = {}
     todo: list[tuple[str, Source, tuple[Problem, ...]]] = []
-    for rel, file in bi.files.items():
-        stat = bi.stats[rel]
-        last = previous.get(rel)
-        if last is not None and trusted(state, stat, last.stat):
-            done[rel] = last
-            continue
-        try:
-            source, found = read_source(file, bi.project)
-        except SourceError as exc:
-            done[rel] = ParsedFile(stat or (0, 0, 0), "", None, (exc.problem,))
-            continue
-        if last is not None and last.content_hash == source.content_hash:
-            done[rel] = replace(last, stat=stat or (0, 0, 0))  # touched, not changed
-            continue
-        todo.append((rel, source, tuple(found)))
     target = ParseTarget(
         bi.config.allow_raw_html,
         bi.config.zone,
@@ -411,8 +398,28 @@ def parse_changed(
         bi.registry,
         registry_digest,
     )
-    parsed = ordered_map(pool, parse_chunk, ((target, source) for _, source, _ in todo))
-    for (rel, source, read_problems), (article, found, ents) in zip(todo, parsed, strict=True):
+
+    def to_parse() -> Iterator[tuple[ParseTarget, Source]]:
+        for rel, file in bi.files.items():
+            stat = bi.stats[rel]
+            last = previous.get(rel)
+            if last is not None and trusted(state, stat, last.stat):
+                done[rel] = last
+                continue
+            try:
+                source, found = read_source(file, bi.project)
+            except SourceError as exc:
+                done[rel] = ParsedFile(stat or (0, 0, 0), "", None, (exc.problem,))
+                continue
+            if last is not None and last.content_hash == source.content_hash:
+                done[rel] = replace(last, stat=stat or (0, 0, 0))  # touched, not changed
+                continue
+            todo.append((rel, source, tuple(found)))
+            yield target, source
+
+    # Results come in the order the sources went out, each after its source was listed.
+    for number, (article, found, ents) in enumerate(ordered_map(pool, parse_chunk, to_parse())):
+        rel, source, read_problems = todo[number]
         stat = bi.stats[rel] or (0, 0, 0)
         done[rel] = ParsedFile(stat, source.content_hash, article, read_problems + found, ents)
     # content order (discovery order), whatever order they were parsed in
