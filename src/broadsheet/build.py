@@ -10,7 +10,6 @@ import contextlib
 import functools
 import gc
 import hashlib
-import os
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
@@ -50,7 +49,7 @@ from broadsheet.incremental import (
     trusted,
     unchanged,
 )
-from broadsheet.load import discover, read_source
+from broadsheet.load import discover, read_source, relative_path
 from broadsheet.lock import locked
 from broadsheet.model import (
     Archive,
@@ -303,7 +302,7 @@ def build(
 
     files, found = discover(project, config.content_dir)
     problems.add(*found)
-    by_path = {_relative(f, project): f for f in files}  # content order
+    by_path = {relative_path(f, project): f for f in files}  # content order
     stats = {rel: file_stat(f) for rel, f in by_path.items()}
     work = _state_dir(project, output) if incremental else None
     state = load_state(work) if work else BuildState()
@@ -363,13 +362,6 @@ class _BuildInput:
     nlp: Any
     progress: Progress | None
     keep_inputs: bool = False
-
-
-def _relative(path: Path, project: Path) -> str:
-    text, inside = os.fspath(path), os.path.join(os.fspath(project), "")
-    if text.startswith(inside):  # the usual case, without pathlib's cost (once per file)
-        return text[len(inside) :].replace(os.sep, "/")
-    return path.relative_to(project).as_posix() if path.is_relative_to(project) else text
 
 
 def _state_dir(project: Path, output: Path) -> Path:

@@ -52,7 +52,8 @@ def decode(data: bytes, path: str) -> tuple[str, list[Problem]]:
             )
         )
         text = data.decode("utf-8-sig", errors="replace")
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
     return text, problems
 
 
@@ -65,9 +66,17 @@ def source_format(path: Path) -> str | None:
     return None
 
 
+def relative_path(path: Path, project: Path) -> str:
+    """`path` relative to the project, "/"-separated, or the whole path when it is outside."""
+    text, inside = os.fspath(path), os.path.join(os.fspath(project), "")
+    if text.startswith(inside):  # the usual case, without pathlib's cost (twice per file)
+        return text[len(inside) :].replace(os.sep, "/")
+    return path.relative_to(project).as_posix() if path.is_relative_to(project) else text
+
+
 def read_source(file: Path, project: Path) -> tuple[Source, list[Problem]]:
     """One file → Source. Raises SourceError when the file cannot be used at all."""
-    rel = file.relative_to(project).as_posix() if file.is_relative_to(project) else str(file)
+    rel = relative_path(file, project)
     fmt = source_format(file)
     if fmt is None:
         raise SourceError(rel, "not an article: use .md for Markdown or .txt for raw text")
