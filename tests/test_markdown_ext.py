@@ -3,6 +3,8 @@ processors, and the HTML is what stock gives."""
 
 from __future__ import annotations
 
+import copy
+
 import markdown
 import pytest
 from hypothesis import given, settings
@@ -247,3 +249,11 @@ def test_whitespace_is_normalized_as_stock_does(text: str) -> None:
     lines = text.split("\n")
     ours = md.preprocessors["normalize_whitespace"].run(lines)
     assert ours == markdown.preprocessors.NormalizeWhitespace(md).run(lines)
+
+
+def test_a_skipped_processor_still_answers_for_the_stock_one() -> None:
+    md = fast()
+    unescape = md.treeprocessors["unescape"]
+    assert unescape.RE is markdown.treeprocessors.UnescapeTreeprocessor.RE  # read by links
+    assert copy.copy(unescape).processor is unescape.processor  # no endless lookup
+    assert fast().convert("[a\\*b](/x\\_y)") == stock().convert("[a\\*b](/x\\_y)")

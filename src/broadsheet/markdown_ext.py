@@ -209,7 +209,10 @@ class _Unless:
         self.seen = seen
 
     def __getattr__(self, name: str) -> Any:
-        # what other code reads of the processor (the link pattern reads unescape's RE)
+        # what other code reads of the processor (the link pattern reads unescape's RE); not
+        # for the wrapper's own fields, which a copy made without __init__ lacks
+        if name in ("processor", "needles", "seen"):
+            raise AttributeError(name)
         return getattr(self.processor, name)
 
     def run(self, data: Any) -> Any:
