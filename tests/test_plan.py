@@ -95,9 +95,9 @@ def test_discovery_pages_split_the_sitemap_but_keep_its_address(monkeypatch):
     ]
 
 
-def _people_archive(tmp_path, rng, people, articles, named, most_repeats):
+def _people_archive(tmp_path, rng, people, articles, named, most_repeats, dated=False):
     """A built archive of `articles` articles, each declaring and naming (1 to `most_repeats`
-    times each) between named[0] and named[1] of `people` people."""
+    times each) between named[0] and named[1] of `people` people; `dated`: in three months."""
     from broadsheet.build import build
     from paths import write_files
 
@@ -106,7 +106,8 @@ def _people_archive(tmp_path, rng, people, articles, named, most_repeats):
     for n in range(articles):
         chosen = rng.sample(pool, rng.randint(*named))
         body = " ".join(f"{p} spoke." for p in chosen for _ in range(rng.randint(1, most_repeats)))
-        files[f"content/s{n}.md"] = f"---\nheadline: S{n}\npeople: {chosen}\n---\n\n{body}\n"
+        date = f"date: 2024-0{1 + n % 3}-01\n" if dated else ""
+        files[f"content/s{n}.md"] = f"---\nheadline: S{n}\n{date}people: {chosen}\n---\n\n{body}\n"
     return build(write_files(tmp_path / "p", files), incremental=False).archive
 
 
@@ -185,3 +186,30 @@ def test_entity_pages_are_planned_among_the_articles_shortest_list_first() -> No
 def test_without_both_kinds_of_unit_the_page_order_is_kept() -> None:
     units = [_unit("home:1"), _unit("article:a", "planning"), _unit("rest")]
     assert planning_order(units) == [0, 1, 2]
+
+
+def test_archive_pages_are_planned_with_the_entities_and_their_kept_cards(tmp_path):
+    """The archive's pages of cards are planned before the A-Z indexes (which end the keeping
+    of cards: _Shared.forget), and list the very cards kept for the entity pages."""
+    import random
+
+    from broadsheet.config import Config
+    from broadsheet.plan import _card, _Shared, plan_units
+
+    archive = _people_archive(tmp_path, random.Random(7), 12, 15, (1, 5), 4, dated=True)
+    units = plan_units(archive, Config())
+    keys = [units[n].key for n in planning_order(units)]
+    listings = [u for u in units if u.key.startswith("archive:")]
+    assert len(listings) == 4  # 2024, and its three months
+    assert all(u.heavier == "planning" for u in listings)
+    assert max(keys.index(u.key) for u in listings) < keys.index("index:people")
+
+    shared = _Shared(archive, Config())
+    item = archive.articles[0]
+    kept = shared.card(item)
+    assert shared.kept_card(item) is kept
+    shared.forget()
+    again = shared.kept_card(item)
+    assert again == kept and again is not kept
+    assert again == _card(item, archive)
+    assert shared.kept_card(item) is not again  # not kept after forget

@@ -686,6 +686,12 @@ class _Shared:
             self._cards[slug] = _card(item, self.archive)
         return self._cards[slug]
 
+    def kept_card(self, item: ResolvedArticle) -> ArticleCard:
+        """The article's card as kept for the entity and author pages, or, once they are
+        planned (`forget`), one made anew and not kept."""
+        kept = self._cards.get(item.article.slug)
+        return kept if kept is not None else _card(item, self.archive)
+
     def snippet(self, item: ResolvedArticle, index: int) -> Snippet | None:
         """The sentence of the article's first mention of its entity `item.entities[index]`,
         the article's first mentions found once for all of its entities (it is listed on each
@@ -1151,13 +1157,16 @@ def plan_units(
         return lambda: fingerprint(value())
 
     def listing_units(
-        listing: ArticleListing, card: Callable[[ResolvedArticle], ArticleCard] | None = None
+        listing: ArticleListing,
+        card: Callable[[ResolvedArticle], ArticleCard] | None = None,
+        heavier: Literal["", "planning", "rendering"] = "",
     ) -> Iterator[PlanUnit]:
         for n in range(1, len(listing.chunks) + 1):
             yield PlanUnit(
                 f"{listing.key}:{n}",
                 inputs(lambda n=n: listing.inputs(n, of_articles)),
                 lambda n=n: iter([listing.page(n, archive, card)]),
+                heavier,
             )
 
     # (the home page lists every article first: the cards it makes are kept for the rest)
@@ -1264,8 +1273,11 @@ def plan_units(
             lambda: iter([archive_index_page(archive, overview)]),
         )
     )
+    # Pages of cards, planned among the entities' pages (planning_order) with the cards kept
+    # for those: last, in page order, they had the main process make every card again while
+    # the workers, with little left to render, waited (~1 s of a 10,000-article build).
     for listing in archive_listings(config, by_month, overview):
-        units.extend(listing_units(listing))
+        units.extend(listing_units(listing, shared.kept_card, "planning"))
 
     def api_article_inputs() -> Any:
         """What site/api/articles.json shows: each article's headline, date, authors and
