@@ -382,7 +382,9 @@ def parse_changed(
     Files are read as their chunks go out, so the workers start on the first while the rest
     are read (reading 10,000 first took ~0.4 s, with the workers waiting)."""
     done: dict[str, ParsedFile] = {}
-    todo: list[tuple[str, Source, tuple[Problem, ...]]] = []
+    #: what a parse result needs besides it, for each source sent (not the text, which the
+    #: worker has: kept, it would be the whole archive's text held till the last result)
+    todo: list[tuple[str, str, tuple[Problem, ...]]] = []
     target = ParseTarget(
         bi.config.allow_raw_html,
         bi.config.zone,
@@ -406,14 +408,14 @@ def parse_changed(
             if last is not None and last.content_hash == source.content_hash:
                 done[rel] = replace(last, stat=stat or (0, 0, 0))  # touched, not changed
                 continue
-            todo.append((rel, source, tuple(found)))
+            todo.append((rel, source.content_hash, tuple(found)))
             yield target, source
 
     # Results come in the order the sources went out, each after its source was listed.
     for number, (article, found, ents) in enumerate(ordered_map(pool, parse_chunk, to_parse())):
-        rel, source, read_problems = todo[number]
+        rel, content_hash, read_problems = todo[number]
         stat = bi.stats[rel] or (0, 0, 0)
-        done[rel] = ParsedFile(stat, source.content_hash, article, read_problems + found, ents)
+        done[rel] = ParsedFile(stat, content_hash, article, read_problems + found, ents)
     # content order (discovery order), whatever order they were parsed in
     return {rel: done[rel] for rel in bi.files}
 

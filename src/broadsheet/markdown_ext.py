@@ -12,6 +12,10 @@ takes it: after the inline patterns, the largest part of converting an article. 
 needs a block to start a line with one of a few characters, or to hold a `|`, so a block
 without any is handed to the paragraph processor at once (PlainParagraphs).
 
+A few stock processors read every document whole to change something only in documents that
+hold a particular character (a fence, "<", "{", a backslash); without it they are skipped
+(IdleProcessors).
+
 The output is the same HTML (tests/test_markdown_ext.py converts whole corpora both ways).
 """
 

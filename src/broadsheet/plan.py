@@ -1021,6 +1021,10 @@ def discovery_pages(pages: Sequence[tuple[str, date | None]], config: Config) ->
     yield Page(ROBOTS_URL, "robots", "robots.txt", data=robots, format="text")
 
 
+#: What a unit takes longer over, where one side takes much longer (PlanUnit.heavier).
+Heavier = Literal["", "planning", "rendering"]
+
+
 @dataclass(frozen=True)
 class PlanUnit:
     """Pages made from the same inputs: one article's page; one entity's or author's pages and
@@ -1035,7 +1039,7 @@ class PlanUnit:
     pages: Callable[[], Iterator[Page]]
     #: which takes longer, planning its pages (in the main process) or rendering them (on a
     #: worker), when either takes much longer: see planning_order
-    heavier: Literal["", "planning", "rendering"] = ""
+    heavier: Heavier = ""
     #: how many articles its pages list (entities and authors)
     listed: int = 1
 
@@ -1159,7 +1163,7 @@ def plan_units(
     def listing_units(
         listing: ArticleListing,
         card: Callable[[ResolvedArticle], ArticleCard] | None = None,
-        heavier: Literal["", "planning", "rendering"] = "",
+        heavier: Heavier = "",
     ) -> Iterator[PlanUnit]:
         for n in range(1, len(listing.chunks) + 1):
             yield PlanUnit(
