@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import pickle
 import time
@@ -10,6 +11,7 @@ from dataclasses import dataclass
 from broadsheet.workers import (
     CHUNK,
     FORGET,
+    WORKER_GC_THRESHOLDS,
     Packed,
     SharedSender,
     _call_unpacked,
@@ -111,6 +113,21 @@ def test_the_pool_sends_a_chunk_to_the_worker_with_the_fewest_in_flight() -> Non
         assert pool.submit(sum, [1, 2]).result() == 3
     finally:
         pool.shutdown()
+
+
+def _gc_threshold(_: object) -> tuple[int, ...]:
+    return gc.get_threshold()
+
+
+def test_workers_collect_cyclic_garbage_less_often_than_the_default() -> None:
+    pool = make_pool(2)
+    assert pool is not None
+    try:
+        for worker in range(len(pool)):
+            assert pool.submit_to(worker, _gc_threshold, None).result() == WORKER_GC_THRESHOLDS
+    finally:
+        pool.shutdown()
+    assert WORKER_GC_THRESHOLDS[0] > gc.get_threshold()[0]  # (this process: the default)
 
 
 def _stamp(chunk: list[str]) -> list[tuple[str, int, float, float]]:

@@ -84,7 +84,9 @@ class _Builder:
     """Turns a stream of tags and text nodes into tokens and the plain text, and, for text fed
     with its place in the HTML (`_scan`), the map of the linkable text (`spans`)."""
 
-    def __init__(self) -> None:
+    def __init__(self, keep_tokens: bool = True) -> None:
+        #: False when only the text and the map are wanted (parsing): no token is made
+        self.keep_tokens = keep_tokens
         self.tokens: list[Token] = []
         self.parts: list[str] = []
         self.length = 0
@@ -102,7 +104,8 @@ class _Builder:
     def start(self, tag: str, raw: str, self_closing: bool) -> None:
         if tag in BLOCK_TAGS:
             self._break()
-        self.tokens.append(Token(raw))
+        if self.keep_tokens:
+            self.tokens.append(Token(raw))
         if not self_closing and tag not in VOID_TAGS:
             self.open.append(tag)
 
@@ -111,7 +114,8 @@ class _Builder:
             return
         if tag in BLOCK_TAGS:
             self._break()
-        self.tokens.append(Token(f"</{tag}>"))
+        if self.keep_tokens:
+            self.tokens.append(Token(f"</{tag}>"))
         if tag in self.open:
             # Pop up to and including the matching tag (tolerates unclosed inline tags).
             while self.open and self.open.pop() != tag:
@@ -121,23 +125,27 @@ class _Builder:
         """A text node; `at`: where it is in the HTML, which it is character for character
         (-1: not known, or not so)."""
         if not SKIP_TEXT_TAGS.isdisjoint(self.open):
-            self.tokens.append(Token(None, data, -1, False))
+            if self.keep_tokens:
+                self.tokens.append(Token(None, data, -1, False))
             return
         if not self.length or self.parts[-1].endswith(PARAGRAPH_BREAK):
             # Whitespace between blocks ("</p>\n<p>") is not text.
             stripped = data.lstrip()
             if not stripped:
-                self.tokens.append(Token(None, data, -1, False))
+                if self.keep_tokens:
+                    self.tokens.append(Token(None, data, -1, False))
                 return
             if stripped != data:
-                self.tokens.append(Token(None, data[: len(data) - len(stripped)], -1, False))
+                if self.keep_tokens:
+                    self.tokens.append(Token(None, data[: len(data) - len(stripped)], -1, False))
                 if at >= 0:
                     at += len(data) - len(stripped)
                 data = stripped
         linkable = NO_LINK_TAGS.isdisjoint(self.open)
         if linkable and at >= 0:
             self.spans += (self.length, at)
-        self.tokens.append(Token(None, data, self.length, linkable))
+        if self.keep_tokens:
+            self.tokens.append(Token(None, data, self.length, linkable))
         self.parts.append(data)
         self.length += len(data)
 
@@ -222,29 +230,40 @@ def _text_node(builder: _Builder, body_html: str, start: int, end: int) -> bool:
 
 def body_text(body_html: str) -> BodyText:
     """Parse body HTML into tokens and the plain text extraction reads."""
-    return body_text_and_map(body_html)[0]
+    builder = _read_body(body_html, keep_tokens=True)
+    return BodyText(_text(builder), tuple(builder.tokens))
 
 
-def body_text_and_map(body_html: str) -> tuple[BodyText, bytes]:
-    """body_text, and the body's map (for `linked_html`): for each text node a link can go
-    in, its start in the text and in the HTML (it runs to the next "<"), packed in two bytes
-    each when they fit (~130 bytes an article; an archive keeps every article's), else four,
-    after a typecode byte. Empty when the HTML is not what its tokens give back character for
-    character (then links are placed by render_html)."""
-    builder = _Builder()
-    if not _scan(body_html, builder):
-        tokenizer = _Tokenizer(builder)
-        tokenizer.feed(body_html)
-        tokenizer.close()
-    text = "".join(builder.parts)
-    # Trailing break after the last block is not part of the text.
-    if text.endswith(PARAGRAPH_BREAK):
-        text = text[: -len(PARAGRAPH_BREAK)]
+def body_text_and_map(body_html: str) -> tuple[str, bytes]:
+    """body_text's text (no tokens: parsing needs none, and makes ~130 an article), and the
+    body's map (for `linked_html`): for each text node a link can go in, its start in the text
+    and in the HTML (it runs to the next "<"), packed in two bytes each when they fit (~130
+    bytes an article; an archive keeps every article's), else four, after a typecode byte.
+    Empty when the HTML is not what its tokens give back character for character (then links
+    are placed by render_html)."""
+    builder = _read_body(body_html, keep_tokens=False)
     body_map = b""
     if builder.verbatim and builder.spans:
         code = "H" if max(builder.spans) < 1 << 16 else "I"
         body_map = code.encode() + array(code, builder.spans).tobytes()
-    return BodyText(text, tuple(builder.tokens)), body_map
+    return _text(builder), body_map
+
+
+def _read_body(body_html: str, keep_tokens: bool) -> _Builder:
+    builder = _Builder(keep_tokens)
+    if not _scan(body_html, builder):
+        tokenizer = _Tokenizer(builder)
+        tokenizer.feed(body_html)
+        tokenizer.close()
+    return builder
+
+
+def _text(builder: _Builder) -> str:
+    text = "".join(builder.parts)
+    # Trailing break after the last block is not part of the text.
+    if text.endswith(PARAGRAPH_BREAK):
+        text = text[: -len(PARAGRAPH_BREAK)]
+    return text
 
 
 @dataclass(frozen=True)

@@ -250,9 +250,8 @@ def fewer_collections() -> Iterator[None]:
     A build holds millions of long-lived objects (articles, mentions, the plan), and with the
     default thresholds the collector scans them again and again: about a tenth of a cold
     build's main-process time at 10,000 articles. Young objects are still collected. What the
-    build froze (incremental._collector_paused) is unfrozen at the end. (The workers keep
-    the default thresholds: a render can leave cyclic garbage, such as the module Jinja makes
-    for macros imported with context, which would pile up between collections.)
+    build froze (incremental._collector_paused) is unfrozen at the end. (The workers set
+    their own: workers.prepare_worker.)
     """
     before = gc.get_threshold()
     gc.set_threshold(100_000, 50, 100)

@@ -245,8 +245,7 @@ def parse_source(source: Source, allow_raw_html: bool = False, zone: dt.tzinfo =
     slug = slugify_text(fm.slug) if fm.slug else default_slug(source.path)
     if not slug:
         slug = "article-" + source.content_hash[:10]
-    body, body_map = body_text_and_map(body_html)
-    text = body.text
+    text, body_map = body_text_and_map(body_html)
     article = Article(
         source_path=source.path,
         content_hash=source.content_hash,
