@@ -326,10 +326,10 @@ def _linked_html(body_html: str, body_map: bytes, links: list[tuple[int, int, st
     copied = 0  # HTML copied so far
     node = -1  # the text node the last link went in, and where that link ended in the text
     linked_to = 0
-    escape = html.escape
+    bisect_right = bisect.bisect_right
     links.sort(key=_span_of)  # (stable: of two links with one span, the first is kept)
     for link_start, link_end, opening in links:
-        i = bisect.bisect_right(starts, link_start) - 1
+        i = bisect_right(starts, link_start) - 1
         if i < 0:
             continue
         start, at = spans[2 * i], spans[2 * i + 1]
@@ -340,8 +340,9 @@ def _linked_html(body_html: str, body_map: bytes, links: list[tuple[int, int, st
             continue  # overlaps the previous link
         begin = at + link_start - start
         end = begin + link_end - link_start
-        out.append(body_html[copied:begin])
-        out.append(f"{opening}{escape(body_html[begin:end], quote=False)}</a>")
+        # The linked text is copied as it is: a text node with a map is its own HTML, with no
+        # "&", "<" or ">" in it (_text_node), so it has nothing to escape.
+        out += (body_html[copied:begin], opening, body_html[begin:end], "</a>")
         copied, node, linked_to = end, i, link_end
     out.append(body_html[copied:])
     return "".join(out)
@@ -401,7 +402,7 @@ class LinkedBody:
             return render_html(body_text(self.body_html), self.links)
         s = self.spans
         opening = [_opening_tag(href, css_class) for href, css_class in self.targets]
-        links = [(s[i], s[i + 1], opening[s[i + 2]]) for i in range(0, len(s), 3)]
+        links = list(zip(s[0::3], s[1::3], map(opening.__getitem__, s[2::3]), strict=True))
         return _linked_html(self.body_html, self.body_map, links)
 
 

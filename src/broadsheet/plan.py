@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, MutableMappin
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from functools import cached_property, partial
-from itertools import accumulate, chain
+from itertools import accumulate
 from typing import Any, Literal
 
 from broadsheet import discovery, structured
@@ -38,7 +38,6 @@ from broadsheet.model import (
     Author,
     Entity,
     EntityKind,
-    LinkedMention,
     ResolvedArticle,
     packed,
     unpacked,
@@ -351,11 +350,9 @@ def article_page(
     config = config or Config()
     a = item.article
     url = article_url(a.slug)
-    mentions = item.mentions
-    targets = _mention_targets(mentions, archive, url)
-    index = {key: n for n, key in enumerate(targets)}
-    spans = array("l", chain.from_iterable((m.start, m.end, index[m.entity]) for m in mentions))
-    body = LinkedBody(a.body_html, spans, tuple(targets.values()), a.body_map)
+    spans, linked = _body_links(item)
+    targets = _mention_targets([item.entities[n] for n in linked], archive, url)
+    body = LinkedBody(a.body_html, spans, targets, a.body_map)
     named: dict[str, list[Ref]] = {"people": [], "organizations": [], "places": []}
     for key in item.entities:
         e = archive.entities[key]
@@ -406,17 +403,32 @@ def article_page(
     )
 
 
+def _body_links(item: ResolvedArticle) -> tuple[array[int], list[int]]:
+    """LinkedBody.spans of the article's mentions, and the entities they link to (indexes
+    into `item.entities`) in the order of their first mention, which the spans' targets
+    number. Read straight from ResolvedArticle.spans: no mention is made a tuple."""
+    v, n = unpacked(item.spans), LINKED_FIELDS
+    numbers = v[2::n]
+    linked = list(dict.fromkeys(numbers))
+    if linked != list(range(len(linked))):  # (resolve orders entities so: this is a guard)
+        place = {number: i for i, number in enumerate(linked)}
+        numbers = [place[number] for number in numbers]
+    spans = array("l", bytes(array("l").itemsize * 3 * len(numbers)))
+    spans[0::3] = array("l", v[0::n])
+    spans[1::3] = array("l", v[1::n])
+    spans[2::3] = array("l", numbers)
+    return spans, linked
+
+
 def _mention_targets(
-    mentions: Sequence[LinkedMention], archive: Archive, url: str
-) -> dict[str, tuple[str, str]]:
-    """Entity key → (href from the page at `url`, CSS class) of the links to each entity the
-    article mentions: worked out once per entity, not once per mention."""
-    targets: dict[str, tuple[str, str]] = {}
-    for m in mentions:
-        if m.entity not in targets:
-            e = archive.entities[m.entity]
-            targets[m.entity] = (relative_url(url, entity_url(e)), f"mention {_KIND_NAME[e.kind]}")
-    return targets
+    keys: Sequence[str], archive: Archive, url: str
+) -> tuple[tuple[str, str], ...]:
+    """(href from the page at `url`, CSS class) of the links to each of these entities."""
+    entities = archive.entities
+    return tuple(
+        (relative_url(url, entity_url(e)), f"mention {_KIND_NAME[e.kind]}")
+        for e in map(entities.__getitem__, keys)
+    )
 
 
 def first_mentions(item: ResolvedArticle) -> bytes:

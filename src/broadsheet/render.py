@@ -10,7 +10,7 @@ from __future__ import annotations
 import contextvars
 import datetime as dt
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, MutableMapping
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -154,6 +154,14 @@ class _EscapingCodeGenerator(CodeGenerator):
 
 class _Environment(jinja2.Environment):
     code_generator_class = _EscapingCodeGenerator
+
+    def make_globals(self, d: MutableMapping[str, Any] | None) -> MutableMapping[str, Any]:
+        """A template's globals as one plain dict, the environment's and then its own. Jinja
+        makes a ChainMap of the two, so that a global added to the environment after the
+        template is loaded is seen by it: make_environment adds them all before any template
+        is loaded. Every render copies the map, and every page importing the macros compares
+        its keys, which a ChainMap does in Python (~10 µs a page; a tenth of an article's)."""
+        return {**self.globals, **(d or {})}
 
 
 def make_environment(
