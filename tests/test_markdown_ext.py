@@ -17,6 +17,7 @@ from broadsheet.markdown_ext import (
     IdleProcessors,
     PlainParagraphs,
     PlainTextInline,
+    SettledParser,
     has_inline_syntax,
     is_plain_block,
 )
@@ -31,7 +32,13 @@ def stock() -> markdown.Markdown:
 
 
 def fast() -> markdown.Markdown:
-    extensions = [*MARKDOWN_EXTENSIONS, PlainTextInline(), PlainParagraphs(), IdleProcessors()]
+    extensions = [
+        *MARKDOWN_EXTENSIONS,
+        PlainTextInline(),
+        PlainParagraphs(),
+        IdleProcessors(),
+        SettledParser(),
+    ]
     return markdown.Markdown(extensions=extensions, output_format="html")
 
 
@@ -257,3 +264,25 @@ def test_a_skipped_processor_still_answers_for_the_stock_one() -> None:
     assert unescape.RE is markdown.treeprocessors.UnescapeTreeprocessor.RE  # read by links
     assert copy.copy(unescape).processor is unescape.processor  # no endless lookup
     assert fast().convert("[a\\*b](/x\\_y)") == stock().convert("[a\\*b](/x\\_y)")
+
+
+def test_settled_registries_keep_their_order_and_follow_changes() -> None:
+    md = fast()
+    stock_order = [type(p).__name__ for p in stock().parser.blockprocessors]
+    blocks = md.parser.blockprocessors
+    assert type(blocks).__name__ == "_SettledRegistry"
+    assert [type(p).__name__ for p in blocks][1:] == stock_order  # (plain paragraphs first)
+    extra = markdown.blockprocessors.EmptyBlockProcessor(md.parser)
+    blocks.register(extra, "extra_test", 1000)
+    assert next(iter(blocks)) is extra
+    blocks.deregister("extra_test")
+    assert extra not in list(blocks)
+    assert "extra_test" not in blocks
+    assert md.reset().convert("## Head\n\nText.") == stock().convert("## Head\n\nText.")
+
+
+def test_settled_block_level_tags_are_the_stock_ones() -> None:
+    ours, theirs = fast(), stock()
+    tags = [*theirs.block_level_elements, "P", "div/", "span", "a", "em", "", "x-y", None, 3]
+    for tag in tags:
+        assert ours.is_block_level(tag) == theirs.is_block_level(tag), tag

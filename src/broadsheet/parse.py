@@ -18,7 +18,12 @@ import nh3
 from broadsheet import rawtext
 from broadsheet.bodytext import body_text_and_map, paragraphs_to_html
 from broadsheet.frontmatter import FrontMatter, split, validate
-from broadsheet.markdown_ext import IdleProcessors, PlainParagraphs, PlainTextInline
+from broadsheet.markdown_ext import (
+    IdleProcessors,
+    PlainParagraphs,
+    PlainTextInline,
+    SettledParser,
+)
 from broadsheet.model import Article, EntityKind, Problem, Source, SourceError
 from broadsheet.slugs import slugify_text
 
@@ -131,6 +136,7 @@ def _markdown_parser() -> markdown.Markdown:
                 PlainTextInline(),
                 PlainParagraphs(),
                 IdleProcessors(),
+                SettledParser(),
             ],
             output_format="html",
         )
