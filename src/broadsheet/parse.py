@@ -115,13 +115,21 @@ def markdown_to_html(body: str, allow_raw_html: bool) -> str:
         raise
     if allow_raw_html:
         return converted
-    return nh3.clean(
-        converted,
-        tags=set(SAFE_TAGS),
-        attributes=SAFE_ATTRIBUTES,
-        url_schemes=set(SAFE_URL_SCHEMES),
-        link_rel="noopener noreferrer",
-    )
+    return _sanitizer().clean(converted)
+
+
+def _sanitizer() -> nh3.Cleaner:
+    """This thread's sanitiser of body HTML, set up once: nh3.clean sets one up from its
+    arguments on every call (51 µs an article, against 34 µs for the cleaning itself)."""
+    cleaner = getattr(_PARSERS, "cleaner", None)
+    if cleaner is None:
+        cleaner = _PARSERS.cleaner = nh3.Cleaner(
+            tags=set(SAFE_TAGS),
+            attributes=SAFE_ATTRIBUTES,
+            url_schemes=set(SAFE_URL_SCHEMES),
+            link_rel="noopener noreferrer",
+        )
+    return cleaner
 
 
 def _markdown_parser() -> markdown.Markdown:
@@ -144,7 +152,7 @@ def _markdown_parser() -> markdown.Markdown:
     return parser
 
 
-#: One Markdown parser per thread (_markdown_parser).
+#: One Markdown parser and one sanitiser per thread (_markdown_parser, _sanitizer).
 _PARSERS = threading.local()
 
 _H1 = re.compile(r"\A\s*#\s+(.+?)\s*#*\s*(?:\n|\Z)")
