@@ -228,3 +228,14 @@ def test_a_long_body_has_a_wider_map() -> None:
     links = [Link(at, at + 9, "/p/"), Link(0, 9, "/q/")]
     assert linked_html(body_html, body_map, links) == render_html(body, links)
     assert body_text_and_map("<p>Short</p>")[1][:1] == b"H"
+
+
+def test_raw_text_elements_in_any_case_are_read_as_html_parser_reads_them() -> None:
+    for body_html in (
+        "<p>a</p><SCRIPT>if (a < b) x()</SCRIPT><p>b</p>",
+        '<p>a</p><style type="text/css">p > b { }</style><p>b</p>',
+        "<p>a</p><Script/><p>b</p>",
+        "<p>a <scripts>b</scripts> c</p>",
+        "<p>a <styled>b</styled></p>",
+    ):
+        assert body_text(body_html) == _with_html_parser(body_html), body_html

@@ -97,7 +97,7 @@ class _Builder:
         self.verbatim = False
 
     def _break(self) -> None:
-        if self.length and not "".join(self.parts[-1:]).endswith(PARAGRAPH_BREAK):
+        if self.length and not self.parts[-1].endswith(PARAGRAPH_BREAK):
             self.parts.append(PARAGRAPH_BREAK)
             self.length += len(PARAGRAPH_BREAK)
 
@@ -181,8 +181,9 @@ _SIMPLE_TAG = re.compile(
     r"<(?:/([a-zA-Z][a-zA-Z0-9]*)|([a-zA-Z][a-zA-Z0-9]*)"
     r'((?:\s+[a-zA-Z_:][-a-zA-Z0-9_:.]*(?:="[^"]*")?)*)\s*(/?))>'
 )
-#: Elements whose content html.parser reads as raw text: never on the fast path.
-_RAW_TEXT_TAGS = frozenset({"script", "style"})
+#: A start tag of an element whose content html.parser reads as raw text: never on the fast
+#: path (in a body whose every "<" opens a simple tag).
+_RAW_TEXT_START = re.compile(r"<(?:script|style)[\s/>]", re.IGNORECASE)
 
 
 def _scan(body_html: str, builder: _Builder) -> bool:
@@ -196,21 +197,22 @@ def _scan(body_html: str, builder: _Builder) -> bool:
     rest = body_html[tags[-1].end() :] if tags else body_html
     if "&" in rest:
         return False  # html.parser may deliver trailing text with "&" in it in two parts
-    if any(m.group(2) and m.group(2).lower() in _RAW_TEXT_TAGS for m in tags):
+    if _RAW_TEXT_START.search(body_html):
         return False
     verbatim = True
     pos = 0
     for match in tags:
-        if match.start() > pos:
-            verbatim = _text_node(builder, body_html, pos, match.start()) and verbatim
-        end_tag = match.group(1)
+        start, end = match.span()
+        if start > pos:
+            verbatim = _text_node(builder, body_html, pos, start) and verbatim
+        end_tag, start_tag, _, slash = match.groups()
         if end_tag is not None:
             name = end_tag.lower()
             verbatim = verbatim and name == end_tag
             builder.end(name)
         else:
-            builder.start(match.group(2).lower(), match.group(), bool(match.group(4)))
-        pos = match.end()
+            builder.start(start_tag.lower(), body_html[start:end], bool(slash))
+        pos = end
     if rest:
         verbatim = _text_node(builder, body_html, pos, len(body_html)) and verbatim
     builder.verbatim = verbatim

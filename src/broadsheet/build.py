@@ -301,12 +301,12 @@ def build(
 
     files, found = discover(project, config.content_dir)
     problems.add(*found)
-    by_path = {relative_path(f, project): f for f in files}  # content order
-    stats = {rel: file_stat(f) for rel, f in by_path.items()}
     work = _state_dir(project, output) if incremental else None
     state = load_state(work) if work else BuildState()
     if len(files) >= PARALLEL_THRESHOLD and not state.settings and worker_count(workers) > 1:
         start_worker_server()  # a first build of a large archive: workers will be needed
+    by_path = {relative_path(f, project): f for f in files}  # content order
+    stats = {rel: file_stat(f) for rel, f in by_path.items()}
     code = code_digest()
     settings = settings_digest(
         code,
