@@ -7,19 +7,25 @@ import os
 import pickle
 import time
 from dataclasses import dataclass
+from pathlib import Path
 
+from broadsheet.load import read_source
+from broadsheet.registry import Registry
 from broadsheet.workers import (
     CHUNK,
     FORGET,
     WORKER_GC_THRESHOLDS,
     Packed,
+    ParseTarget,
     SharedSender,
+    ToRead,
     _call_unpacked,
     _Received,
     _received,
     make_pool,
     ordered_map,
     ordered_map_sharing,
+    parse_chunk,
 )
 
 
@@ -151,3 +157,26 @@ def test_a_worker_is_not_left_idle_behind_a_slow_chunk() -> None:
     other_chunks = {s[2] for s in stamped if s[1] != slow_pid and s[3] < slow_end}
     # waiting on the oldest chunk, the other worker took 2 chunks (the window) and idled
     assert len(other_chunks) >= 6
+
+
+def test_a_file_the_worker_reads_parses_as_one_read_for_it(tmp_path: Path) -> None:
+    content = tmp_path / "content"
+    content.mkdir()
+    good = content / "good.md"
+    good.write_text("---\nheadline: Budget passes\ndate: 2024-01-02\n---\nThe council met.\n")
+    mangled = content / "mangled.md"
+    mangled.write_bytes(b"---\nheadline: Caf\xe9 opens\n---\nA caf\xe9 opened.\n")
+    target = ParseTarget(False, None, False, Registry(), b"")
+    for file in (good, mangled):
+        source, read_problems = read_source(file, tmp_path)
+        [(content_hash, article, problems, _)] = parse_chunk([(target, ToRead(file, tmp_path))])
+        [(_, article_read_here, parse_problems, _)] = parse_chunk([(target, source)])
+        assert content_hash == source.content_hash
+        assert article == article_read_here
+        assert problems == (*read_problems, *parse_problems)
+    assert any("UTF-8" in p.message for p in problems)  # (the mangled file's warning)
+    [(content_hash, article, problems, _)] = parse_chunk(
+        [(target, ToRead(content / "gone.md", tmp_path))]
+    )
+    assert (content_hash, article) == ("", None)
+    assert "content/gone.md" in problems[0].path

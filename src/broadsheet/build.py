@@ -93,6 +93,7 @@ from broadsheet.workers import (
     PageTarget,
     ParseTarget,
     Pool,
+    ToRead,
     extract_chunk,
     make_pool,
     ordered_map,
@@ -382,8 +383,9 @@ def parse_changed(
     are read (reading 10,000 first took ~0.4 s, with the workers waiting)."""
     done: dict[str, ParsedFile] = {}
     #: what a parse result needs besides it, for each source sent (not the text, which the
-    #: worker has: kept, it would be the whole archive's text held till the last result)
-    todo: list[tuple[str, str, tuple[Problem, ...]]] = []
+    #: worker has: kept, it would be the whole archive's text held till the last result):
+    #: its path and the problems of reading it, where it was read here
+    todo: list[tuple[str, tuple[Problem, ...]]] = []
     target = ParseTarget(
         bi.config.allow_raw_html,
         bi.config.zone,
@@ -392,12 +394,16 @@ def parse_changed(
         registry_digest,
     )
 
-    def to_parse() -> Iterator[tuple[ParseTarget, Source]]:
+    def to_parse() -> Iterator[tuple[ParseTarget, Source | ToRead]]:
         for rel, file in bi.files.items():
             stat = bi.stats[rel]
             last = previous.get(rel)
             if last is not None and trusted(state, stat, last.stat):
                 done[rel] = last
+                continue
+            if last is None:  # nothing to compare its content with: the worker reads it
+                todo.append((rel, ()))
+                yield target, ToRead(file, bi.project)
                 continue
             try:
                 source, found = read_source(file, bi.project)
@@ -407,12 +413,13 @@ def parse_changed(
             if last is not None and last.content_hash == source.content_hash:
                 done[rel] = replace(last, stat=stat or (0, 0, 0))  # touched, not changed
                 continue
-            todo.append((rel, source.content_hash, tuple(found)))
+            todo.append((rel, tuple(found)))
             yield target, source
 
     # Results come in the order the sources went out, each after its source was listed.
-    for number, (article, found, ents) in enumerate(ordered_map(pool, parse_chunk, to_parse())):
-        rel, content_hash, read_problems = todo[number]
+    results = ordered_map(pool, parse_chunk, to_parse())
+    for number, (content_hash, article, found, ents) in enumerate(results):
+        rel, read_problems = todo[number]
         stat = bi.stats[rel] or (0, 0, 0)
         done[rel] = ParsedFile(stat, content_hash, article, read_problems + found, ents)
     # content order (discovery order), whatever order they were parsed in

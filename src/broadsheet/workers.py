@@ -36,6 +36,7 @@ import jinja2
 
 from broadsheet.config import Config
 from broadsheet.incremental import digest, entities_key, object_digest
+from broadsheet.load import read_source
 from broadsheet.model import Article, Mention, Problem, Source, SourceError
 from broadsheet.parse import needs_extraction, parse_source
 from broadsheet.plan import Page
@@ -341,27 +342,51 @@ class ParseTarget:
     registry_digest: bytes
 
 
-#: (the article or None, problems, (entities_key, its entities) when no model is needed)
-ParseResult = tuple[Article | None, tuple[Problem, ...], tuple[bytes, Any] | None]
+@dataclass(frozen=True)
+class ToRead:
+    """A content file for the worker to read (load.read_source) before parsing it: on a first
+    build nothing is known of it that reading it in the main process would check first, and
+    there the reading (~30 µs a file) and its text's trip through the pipe would be the main
+    process's work while the workers parse."""
+
+    file: Path
+    project: Path
 
 
-def parse_chunk(chunk: list[tuple[ParseTarget, Source]]) -> list[ParseResult]:
-    """Parse sources; a source that cannot be used comes back as (None, its problem). An
-    article the model will not read (its front matter lists every kind, or extraction is off)
-    also gets its entities (resolve.article_entities) here, on the worker."""
+#: (the content hash, or "" for a file that could not be read; the article or None;
+#: problems, those of reading it included where the worker read it; (entities_key, its
+#: entities) when no model is needed)
+ParseResult = tuple[str, Article | None, tuple[Problem, ...], tuple[bytes, Any] | None]
+
+
+def parse_chunk(chunk: list[tuple[ParseTarget, Source | ToRead]]) -> list[ParseResult]:
+    """Parse sources, reading those given as ToRead first; a source that cannot be read or
+    used comes back as (its hash, None, its problems, None). An article the model will not
+    read (its front matter lists every kind, or extraction is off) also gets its entities
+    (resolve.article_entities) here, on the worker."""
     out: list[ParseResult] = []
-    for target, source in chunk:
+    for target, given in chunk:
+        read_problems: tuple[Problem, ...] = ()
+        try:
+            if isinstance(given, ToRead):
+                source, found = read_source(given.file, given.project)
+                read_problems = tuple(found)
+            else:
+                source = given
+        except SourceError as exc:
+            out.append(("", None, (exc.problem,), None))
+            continue
         try:
             parsed = parse_source(source, target.allow_raw_html, target.zone)
         except SourceError as exc:
-            out.append((None, (exc.problem,), None))
+            out.append((source.content_hash, None, (*read_problems, exc.problem), None))
             continue
         article = parsed.article
         entities = None
         if article.text is not None and not (target.extract_entities and needs_extraction(article)):
             key = entities_key(target.registry_digest, article, ())
             entities = key, article_entities(article, article.text, (), target.registry)
-        out.append((article, parsed.problems, entities))
+        out.append((source.content_hash, article, (*read_problems, *parsed.problems), entities))
     return out
 
 
