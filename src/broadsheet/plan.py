@@ -413,7 +413,7 @@ def _body_links(item: ResolvedArticle) -> tuple[array[int], list[int]]:
     if linked != list(range(len(linked))):  # (resolve orders entities so: this is a guard)
         place = {number: i for i, number in enumerate(linked)}
         numbers = [place[number] for number in numbers]
-    spans = array("l", bytes(array("l").itemsize * 3 * len(numbers)))
+    spans = array("l", [0]) * (3 * len(numbers))
     spans[0::3] = array("l", v[0::n])
     spans[1::3] = array("l", v[1::n])
     spans[2::3] = array("l", numbers)
