@@ -18,7 +18,6 @@ from array import array
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from itertools import chain
 from typing import NamedTuple
 
 from broadsheet.extract.names import is_short_form, name_key, refers_again
@@ -80,13 +79,6 @@ class ArticleEntity(NamedTuple):
             Mention(start, end, text[start:end], self.name, self.kind, s0, s1)
             for start, end, s0, s1 in zip(v[0::n], v[1::n], v[2::n], v[3::n], strict=True)
         )
-
-
-def pack_mentions(mentions: Iterable[Mention]) -> bytes:
-    """ArticleEntity.spans of these mentions."""
-    return packed(
-        chain.from_iterable((m.start, m.end, m.sentence_start, m.sentence_end) for m in mentions)
-    )
 
 
 @dataclass(frozen=True)
@@ -294,13 +286,40 @@ def mentions_by_name(
     entities were decided (front matter or extraction).
     """
     keys = {name: name_key(name) for name, _, _ in entities}  # computed once, not per mention
+    found: dict[str, list[Mention]] = {key: [] for key in keys.values()}
+    surfaces: dict[str, str] = {}
+    for start, end, name, kind, s0, s1 in _longest_first(text, entities):
+        # one string per surface text: an article names a person by surname again and again
+        surface = text[start:end]
+        surface = surfaces.setdefault(surface, surface)
+        found[keys[name]].append(Mention(start, end, surface, name, kind, s0, s1))
+    return found
+
+
+def mention_spans_by_name(
+    text: str, entities: Sequence[tuple[str, EntityKind, tuple[str, ...]]]
+) -> dict[str, list[int]]:
+    """What mentions_by_name finds as ArticleEntity.spans keep it: by name_key, each
+    mention's start, end, sentence_start and sentence_end, one mention after the other. (No
+    Mention is made: an article has ~55 mentions, and these are all article_entities keeps.)"""
+    keys = {name: name_key(name) for name, _, _ in entities}
+    found: dict[str, list[int]] = {key: [] for key in keys.values()}
+    for start, end, name, _, s0, s1 in _longest_first(text, entities):
+        found[keys[name]] += start, end, s0, s1
+    return found
+
+
+def _longest_first(
+    text: str, entities: Sequence[tuple[str, EntityKind, tuple[str, ...]]]
+) -> Iterator[tuple[int, int, str, EntityKind, int, int]]:
+    """mentions_by_name's mentions in text order: (start, end, name, kind, sentence_start,
+    sentence_end)."""
     owner: dict[str, tuple[str, EntityKind]] = {}
     for name, kind, forms in entities:
         for form in forms:
             owner.setdefault(" ".join(form.split()), (name, kind))
-    found: dict[str, list[Mention]] = {key: [] for key in keys.values()}
     if not owner or not text:
-        return found
+        return
     # At each offset the longest form wins, then scanning resumes after it (as a regex
     # alternation of the forms, longest first, would match).
     spans = sorted(
@@ -310,7 +329,6 @@ def mentions_by_name(
     )
     starts = sentence_starts(text)
     sentences: dict[int, tuple[int, int]] = {}  # sentence index → bounds; mentions share them
-    surfaces: dict[str, str] = {}
     resume = 0
     for start, _, form, end in spans:
         if start < resume:
@@ -321,11 +339,7 @@ def mentions_by_name(
         if i not in sentences:
             sentences[i] = sentence_bounds(text, starts, i)
         s0, s1 = sentences[i]
-        # one string per surface text: an article names a person by surname again and again
-        surface = text[start:end]
-        surface = surfaces.setdefault(surface, surface)
-        found[keys[name]].append(Mention(start, end, surface, name, kind, s0, s1))
-    return found
+        yield start, end, name, kind, s0, s1
 
 
 def _canonical(name: str, registry: Registry) -> tuple[str, EntityKind | None]:
@@ -388,7 +402,7 @@ def article_entities(
     people = [n for n, k, _ in names.values() if k == EntityKind.PERSON]
     surnames = Counter(name_key(_surname(n)) for n in people if _surname(n))
     all_names = {name_key(n) for n, _, _ in names.values()}
-    found = mentions_by_name(
+    found = mention_spans_by_name(
         text,
         [
             (n, k, surface_forms(n, k, registry, surnames, all_names, _seen(groups[key])))
@@ -397,8 +411,8 @@ def article_entities(
     )
 
     def first_offset(key: str) -> tuple[int, int, str]:
-        ms = found[key]
-        return (0, ms[0].start, key) if ms else (1, 0, key)
+        spans = found[key]
+        return (0, spans[0], key) if spans else (1, 0, key)
 
     ordered = sorted(names, key=first_offset)
     return tuple(
@@ -406,7 +420,7 @@ def article_entities(
             names[k][0],
             names[k][1],
             names[k][2],
-            pack_mentions(found[k]),
+            packed(found[k]),
             tuple(m.kind for m in groups[k]),
         )
         for k in ordered

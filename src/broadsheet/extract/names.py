@@ -6,6 +6,7 @@ what "the same name" means. Nothing here imports spaCy.
 
 from __future__ import annotations
 
+import functools
 import re
 import string
 import unicodedata
@@ -179,6 +180,12 @@ _ASCII_KEY = bytes.maketrans(_ASCII_SEPARATORS, b" " * len(_ASCII_SEPARATORS))
 _ASCII_DROPPED = "".join(c for c in string.punctuation if c not in _WORD_SEPARATORS).encode()
 
 
+#: Names whose keys are kept (name_key): an article's entity names are keyed several times
+#: as it is parsed (~60 calls an article, ~20 names), and names recur across an archive.
+NAME_KEYS_KEPT = 8192
+
+
+@functools.lru_cache(maxsize=NAME_KEYS_KEPT)
 def name_key(name: str) -> str:
     """A case-, accent-, punctuation- and spacing-insensitive key for comparing names."""
     if name.isascii():  # most names; the same key as the general path below, faster
