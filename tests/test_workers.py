@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import gc
+import multiprocessing
 import os
 import pickle
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
+
+import pytest
 
 from broadsheet.load import read_source
 from broadsheet.registry import Registry
@@ -20,6 +24,7 @@ from broadsheet.workers import (
     SharedSender,
     ToRead,
     _call_unpacked,
+    _context,
     _Received,
     _received,
     make_pool,
@@ -134,6 +139,20 @@ def test_workers_collect_cyclic_garbage_less_often_than_the_default() -> None:
     finally:
         pool.shutdown()
     assert WORKER_GC_THRESHOLDS[0] > gc.get_threshold()[0]  # (this process: the default)
+
+
+def test_workers_are_forked_from_the_build_unless_it_runs_threads() -> None:
+    """Forked at once from a build that runs no other thread (its workers need not wait for a
+    server to start and import); from the fork server where a thread runs (`serve`)."""
+    if "fork" not in multiprocessing.get_all_start_methods():
+        pytest.skip("no fork on this system")
+    alone = threading.active_count() == 1  # (no thread left running by an earlier test)
+    assert _context().get_start_method() == ("fork" if alone else "forkserver")
+    methods: list[str] = []
+    thread = threading.Thread(target=lambda: methods.append(_context().get_start_method()))
+    thread.start()
+    thread.join()
+    assert methods == ["forkserver"]
 
 
 def _stamp(chunk: list[str]) -> list[tuple[str, int, float, float]]:

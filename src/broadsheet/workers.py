@@ -25,6 +25,7 @@ import multiprocessing
 import os
 import pickle
 import sys
+import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -65,8 +66,7 @@ def worker_count(requested: int | None = None) -> int:
 
 def make_pool(workers: int) -> Pool | None:
     """A pool of worker processes (pool.py), or None for one worker, and on systems other
-    than POSIX ones. "forkserver" rather than "fork": `serve` builds from a thread, and
-    forking a process with running threads is unsafe."""
+    than POSIX ones."""
     if workers <= 1 or os.name != "posix":
         return None
     keep_large_blocks_apart()
@@ -74,10 +74,16 @@ def make_pool(workers: int) -> Pool | None:
 
 
 def _context() -> multiprocessing.context.BaseContext:
-    """How worker processes start: forked from a server process that has imported what they
-    run (this module, with Markdown, Jinja and the rest), so that each worker does not import
-    it again (~0.2 s); spawned where there is no fork server."""
-    if "forkserver" not in multiprocessing.get_all_start_methods():
+    """How worker processes start: forked from this process, which has imported what they run,
+    when it runs no other thread (a build from the command line); else (`serve` builds from a
+    thread, and forking a process with running threads is unsafe) forked from a server process
+    that has imported it (this module, with Markdown, Jinja and the rest), so that each worker
+    does not import it again (~0.2 s); spawned where neither can be."""
+    methods = multiprocessing.get_all_start_methods()
+    if "fork" in methods and threading.active_count() == 1:
+        # (no server to wait for: the workers of a cold build start parsing ~0.2 s sooner)
+        return multiprocessing.get_context("fork")
+    if "forkserver" not in methods:
         return multiprocessing.get_context("spawn")
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(["__main__", __name__])
@@ -85,8 +91,9 @@ def _context() -> multiprocessing.context.BaseContext:
 
 
 def start_worker_server() -> None:
-    """Start the server workers are forked from now, while the build reads its content, rather
-    than when the first worker is needed (it takes ~0.3 s to start and import)."""
+    """Start the server workers are forked from, if they will be (_context), now, while the
+    build reads its content, rather than when the first worker is needed (it takes ~0.3 s to
+    start and import)."""
     context = _context()
     if context.get_start_method() == "forkserver":
         from multiprocessing import forkserver
