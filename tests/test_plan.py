@@ -213,3 +213,29 @@ def test_archive_pages_are_planned_with_the_entities_and_their_kept_cards(tmp_pa
     assert again == kept and again is not kept
     assert again == _card(item, archive)
     assert shared.kept_card(item) is not again  # not kept after forget
+
+
+def test_entities_named_together_are_counted_elsewhere_once_and_alike(tmp_path):
+    """With `elsewhere` (a worker, on a cold build), every entity's related list is counted by
+    one call made as planning starts, and the pages are the same as without."""
+    import random
+
+    from broadsheet.config import Config
+    from broadsheet.plan import plan_units
+
+    archive = _people_archive(tmp_path, random.Random(5), 20, 30, (2, 8), 3)
+    calls = []
+
+    def elsewhere(function, *args):
+        calls.append(function.__name__)
+        result = function(*args)
+        return lambda: result
+
+    def pages(**options):
+        units = plan_units(archive, Config(), **options)
+        return [page for n in planning_order(units) for page in units[n].pages()]
+
+    with_elsewhere = pages(elsewhere=elsewhere)
+    assert calls == ["most_named_with_arrays"]
+    assert with_elsewhere == pages()
+    assert any(page.context.get("related") for page in with_elsewhere)

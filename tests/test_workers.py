@@ -28,6 +28,7 @@ from broadsheet.workers import (
     _Received,
     _received,
     make_pool,
+    on_pool,
     ordered_map,
     ordered_map_sharing,
     parse_chunk,
@@ -153,6 +154,21 @@ def test_workers_are_forked_from_the_build_unless_it_runs_threads() -> None:
     thread.start()
     thread.join()
     assert methods == ["forkserver"]
+
+
+def test_on_pool_runs_a_function_on_a_worker_and_gives_its_result_when_asked() -> None:
+    pool = make_pool(2)
+    assert pool is not None
+    try:
+        result = on_pool(pool, _worker_pid_and_sum, 2, 3)
+        assert result() == (result()[0], 5)
+        assert result()[0] != os.getpid()
+    finally:
+        pool.shutdown()
+
+
+def _worker_pid_and_sum(a: int, b: int) -> tuple[int, int]:
+    return os.getpid(), a + b
 
 
 def _stamp(chunk: list[str]) -> list[tuple[str, int, float, float]]:

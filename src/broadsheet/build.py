@@ -63,6 +63,7 @@ from broadsheet.model import (
 from broadsheet.parse import needs_extraction
 from broadsheet.plan import (
     SHARED_VIEWS,
+    Elsewhere,
     Page,
     discovery_pages,
     holds_shared_views,
@@ -96,6 +97,7 @@ from broadsheet.workers import (
     ToRead,
     extract_chunk,
     make_pool,
+    on_pool,
     ordered_map,
     ordered_map_sharing,
     parse_chunk,
@@ -625,6 +627,7 @@ def _build_parsed(
                 place_reused,
                 bi.progress,
                 api_lines,
+                functools.partial(on_pool, render_pool) if render_pool is not None else None,
             )
             target = PageTarget(project, config, settings, tree, output, compiled)
             return place_pages(pages, target, reusable, have, reused, render_pool, release_pool)
@@ -700,6 +703,7 @@ def plan_changed(
     place_reused: Callable[[str, bytes, Reuse], Placed],
     progress: Progress | None = None,
     api_lines: Callable[[], dict[bytes, str]] | None = None,
+    elsewhere: Elsewhere | None = None,
 ) -> Iterator[Page]:
     """The pages of every plan unit whose inputs changed since the last build (all of them on
     a cold build), in plan.planning_order, then sitemap and robots.txt. A unit whose inputs
@@ -709,8 +713,8 @@ def plan_changed(
     unit made, for the next build; the source digests of planned pages are not known until they
     are rendered (None here, see `with_sources`). `progress("render", done, total)` counts the
     units as they are planned (pages are rendered as they are planned, a few chunks behind).
-    `api_lines`: see plan.plan_units."""
-    units_planned = plan_units(archive, config, object_digest, api_lines)
+    `api_lines`, `elsewhere`: see plan.plan_units."""
+    units_planned = plan_units(archive, config, object_digest, api_lines, elsewhere)
     # what the sitemap lists, by unit: it lists them in page order, not in planning order
     listed_by_unit: list[list[tuple[str, Any]]] = [[] for _ in units_planned]
     for done, number in enumerate(planning_order(units_planned)):

@@ -165,6 +165,12 @@ def _chunks(items: Iterable[T], size: int) -> Iterator[list[T]]:
         yield chunk
 
 
+def on_pool(pool: Pool, function: Callable[..., R], *args: Any) -> Callable[[], R]:
+    """function(*args) on the least busy worker; what it returns, when asked for, waiting for
+    it if need be (plan.Elsewhere)."""
+    return pool.submit(function, *args).result
+
+
 def ordered_map(
     pool: Pool | None, function: Callable[[list[T]], list[R]], items: Iterable[T]
 ) -> Iterator[R]:
