@@ -153,8 +153,8 @@ def test_prominence_counts_every_mention_whatever_the_block(tmp_path):
         assert _prominence(named, block) == expected
 
 
-def _unit(key: str, heavier: str = "", listed: int = 1) -> PlanUnit:
-    return PlanUnit(key, lambda: None, lambda: iter(()), heavier, listed)  # type: ignore[arg-type]
+def _unit(key: str, heavier: str = "", listed: int = 1, midway: bool = False) -> PlanUnit:
+    return PlanUnit(key, lambda: None, lambda: iter(()), heavier, listed, midway)  # type: ignore[arg-type]
 
 
 def test_entity_pages_are_planned_among_the_articles_shortest_list_first() -> None:
@@ -165,12 +165,14 @@ def test_entity_pages_are_planned_among_the_articles_shortest_list_first() -> No
         _unit("entity:small", "rendering", 1),
         _unit("author:mid", "rendering", 2),
         _unit("index:people"),  # after every entity: _Shared.forget
+        _unit("api:articles", midway=True),  # slow to plan: not last, while workers wait
         _unit("rest"),
     ]
     order = [units[n].key for n in planning_order(units)]
     assert sorted(order) == sorted(u.key for u in units)
     assert order[0] == "home:1" and order[-2:] == ["index:people", "rest"]
-    middle = order[1:-2]
+    assert order.index("api:articles") == 1 + 9 // 2  # halfway through the 9 spread out
+    middle = [k for k in order[1:-2] if k != "api:articles"]
     assert [k for k in middle if k.startswith("article:")] == [f"article:{n}" for n in range(6)]
     assert [k for k in middle if not k.startswith("article:")] == [
         "entity:small",

@@ -1079,6 +1079,9 @@ class PlanUnit:
     heavier: Heavier = ""
     #: how many articles its pages list (entities and authors)
     listed: int = 1
+    #: made from the whole archive and slow to plan (site/api/, /archive/), with no unit that
+    #: must come before or after it: planned halfway through the others (planning_order)
+    midway: bool = False
 
 
 def _always() -> None:
@@ -1088,7 +1091,8 @@ def _always() -> None:
 def planning_order(units: Sequence[PlanUnit]) -> list[int]:
     """The order to plan `units` in (their indexes): those heavier to render (entities',
     authors'), shortest list first, spread among those heavier to plan (articles', pages of
-    cards) by the articles they list; then the others in page order.
+    cards) by the articles they list, with the `midway` ones halfway through; then the others
+    in page order.
 
     Planning an article's page, and working out what entity pages will list of it, is most of
     the main process's work, and so are the pages of cards; rendering the pages and feed of an
@@ -1096,7 +1100,9 @@ def planning_order(units: Sequence[PlanUnit]) -> list[int]:
     workers waited on the main process through the articles (each idle a third of the time),
     and it on them through the entities. Side by side, both are busy. The longest lists come
     last, when most of the articles they list have been worked out. (The A-Z indexes, among
-    the others, come after every entity's pages, as _Shared.forget expects.)"""
+    the others, come after every entity's pages, as _Shared.forget expects.) Planned last,
+    site/api/ (~0.3 s of 10,000 articles) kept the workers waiting at the end of the build;
+    halfway, the main process plans it while they render what it has sent."""
     planning = [n for n, u in enumerate(units) if u.heavier == "planning"]
     rendering = [n for n, u in enumerate(units) if u.heavier == "rendering"]
     if not planning or not rendering:
@@ -1109,6 +1115,9 @@ def planning_order(units: Sequence[PlanUnit]) -> list[int]:
         ((before[i] / total, n) for i, n in enumerate(rendering)),
     )
     spread_out = [n for _, n in spread]
+    midway = [n for n, u in enumerate(units) if u.midway and u.heavier == ""]
+    half = len(spread_out) // 2
+    spread_out[half:half] = midway
     start = min(planning[0], rendering[0])
     others = sorted(set(range(len(units))) - set(spread_out))
     return [n for n in others if n < start] + spread_out + [n for n in others if n > start]
@@ -1313,6 +1322,7 @@ def plan_units(
                 )
             ),
             lambda: iter([archive_index_page(archive, overview)]),
+            midway=True,
         )
     )
     # Pages of cards, planned among the entities' pages (planning_order) with the cards kept
@@ -1365,7 +1375,7 @@ def plan_units(
         keys = [known[it.article.slug] for it in archive.articles]
         yield api_articles_page(archive, config, api_lines(), keys)
 
-    units.append(PlanUnit("api:articles", inputs(api_article_inputs), api_articles))
+    units.append(PlanUnit("api:articles", inputs(api_article_inputs), api_articles, midway=True))
     for kind in EntityKind:
         units.append(
             PlanUnit(
@@ -1374,6 +1384,7 @@ def plan_units(
                 lambda kind=kind: iter(
                     [api_entities_page(archive, config, kind, shared.named, article_urls())]
                 ),
+                midway=True,
             )
         )
 
