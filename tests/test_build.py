@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import jinja2
@@ -259,3 +260,28 @@ def test_output_does_not_depend_on_the_number_of_workers(sample_project, nlp):
     assert result.errors == []
     one, two = site_files(sample_project / "one"), site_files(sample_project / "two")
     assert one == two and len(one) > 100
+
+
+def test_a_pool_build_imports_ahead_on_a_thread_done_with_parsing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """While the workers parse, the main process imports what resolution needs on a thread
+    (build.import_ahead), joined before parsing ends; a build without a pool does not."""
+    import broadsheet.build as build_module
+
+    project = tmp_path / "site"
+    (project / "content").mkdir(parents=True)
+    for n in range(40):
+        (project / "content" / f"story-{n}.md").write_text(
+            f"---\nheadline: Story {n}\npeople: [Ada Lovelace]\n---\nAda Lovelace spoke.\n"
+        )
+    ran_on: list[threading.Thread] = []
+    monkeypatch.setattr(
+        build_module, "import_ahead", lambda: ran_on.append(threading.current_thread())
+    )
+    threads = threading.active_count()
+    build(project, workers=1, overrides={"output_dir": "one"})
+    assert ran_on == []
+    build(project, workers=2, overrides={"output_dir": "two"})
+    assert len(ran_on) == 1 and ran_on[0] is not threading.main_thread()
+    assert not ran_on[0].is_alive() and threading.active_count() == threads
