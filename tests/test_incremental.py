@@ -655,3 +655,39 @@ def test_an_edit_that_names_no_one_new_links_the_article_without_resolving_the_a
     assert [name for name, _ in calls] == ["decide", "link_archive"]
     assert calls[1] == ("link_archive", 12)
     assert site_files(project / "site") == _cold(project, tmp_path)
+
+
+def test_a_rebuild_of_a_large_archive_counts_the_related_lists_on_a_helper(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """A rebuild that parses and renders in one process (a few edits) still hands the related
+    lists to a worker (workers.make_helper, plan.Elsewhere), and builds what a cold build does."""
+    import broadsheet.build as build_module
+
+    project = _project(tmp_path, random.Random(3), 12)
+    monkeypatch.setattr(build_module, "PARALLEL_THRESHOLD", 10)  # "large": 10 files or more
+    build(project)
+    helpers, handed = [], []
+    make_helper, on_pool = build_module.make_helper, build_module.on_pool
+
+    def counting_helper():  # type: ignore[no-untyped-def]
+        helpers.append(make_helper())
+        return helpers[-1]
+
+    def counting_on_pool(pool, function, *args):  # type: ignore[no-untyped-def]
+        handed.append((pool, function.__name__))
+        return on_pool(pool, function, *args)
+
+    monkeypatch.setattr(build_module, "make_helper", counting_helper)
+    monkeypatch.setattr(build_module, "on_pool", counting_on_pool)
+    target = project / "content" / "story-4.md"
+    target.write_text(target.read_text().replace("people: [", "people: [Nadia Okafor, ", 1))
+    result = build(project)
+    assert result.written and not result.unchanged
+    assert len(helpers) == 1 and handed == [(helpers[0], "most_named_with_arrays")]
+    assert len(helpers[0]) == 0  # let go once the pages were rendered
+    assert site_files(project / "site") == _cold(project, tmp_path)
+    target.write_text(target.read_text() + "\nA closing line.\n")
+    handed.clear()
+    assert build(project, workers=1).written  # asked for one process: no helper
+    assert len(helpers) == 1 and handed == []

@@ -97,6 +97,7 @@ from broadsheet.workers import (
     Pool,
     ToRead,
     extract_chunk,
+    make_helper,
     make_pool,
     on_pool,
     ordered_map,
@@ -345,11 +346,18 @@ def build(
         pool = make_pool(count)
         if pool is not None:
             stack.callback(pool.shutdown, cancel_futures=True)
+        helper = None
+        if pool is None and len(files) >= PARALLEL_THRESHOLD and worker_count(workers) > 1:
+            helper = make_helper()  # a rebuild of a large archive: see make_helper
+            if helper is not None:
+                stack.callback(helper.shutdown, cancel_futures=True)
         build_input = _BuildInput(
             project, config, registry, output, by_path, stats, problems, drafts, nlp, progress,
             keep_inputs,
         )  # fmt: skip
-        return _build_parsed(build_input, state, work, settings, code, pool, started, started_ns)
+        return _build_parsed(
+            build_input, state, work, settings, code, pool, started, started_ns, helper
+        )
 
 
 @dataclass(frozen=True)
@@ -529,8 +537,10 @@ def _build_parsed(
     pool: Pool | None,
     started: float,
     started_ns: int,
+    helper: Pool | None = None,
 ) -> BuildResult:
-    """The build after discovery: parse, extract, resolve, plan, render, publish."""
+    """The build after discovery: parse, extract, resolve, plan, render, publish. `helper`: a
+    worker for plan.Elsewhere where there is no pool (workers.make_helper)."""
     config, problems, project = bi.config, bi.problems, bi.project
     parse_settings = settings_digest(code, config.allow_raw_html, str(config.zone))
     previous = load_parsed(work, parse_settings) if work is not None else {}
@@ -604,16 +614,20 @@ def _build_parsed(
             save_trees(work, trees, started_ns)  # the summary is this build's only at its end
 
     render_pool = pool
+    elsewhere_pool = pool if pool is not None else helper
     compiled = compiled_templates_dir(work, code) if work is not None else None
 
     def release_pool() -> None:
         """Let the workers go once every page is rendered, before the site is swapped in and
         the state saved, so that their memory and the main process's peak do not add up. A
         second attempt (StaleSite) renders in this process."""
-        nonlocal render_pool
+        nonlocal render_pool, elsewhere_pool
         if render_pool is not None:
             render_pool.shutdown()
             render_pool = None
+        if elsewhere_pool is not None:
+            elsewhere_pool.shutdown()
+            elsewhere_pool = None
 
     def plan_render_publish(
         trees: dict[TreeId, Manifest], units_before: dict[str, UnitRecord]
@@ -642,7 +656,7 @@ def _build_parsed(
                 place_reused,
                 bi.progress,
                 api_lines,
-                functools.partial(on_pool, render_pool) if render_pool is not None else None,
+                functools.partial(on_pool, elsewhere_pool) if elsewhere_pool is not None else None,
             )
             target = PageTarget(project, config, settings, tree, output, compiled)
             return place_pages(pages, target, reusable, have, reused, render_pool, release_pool)
