@@ -22,6 +22,7 @@ from broadsheet.bodytext import body_text
 from broadsheet.cache import CACHE_DIR, ExtractionCache
 from broadsheet.config import Config, load_config
 from broadsheet.incremental import (
+    STATE_FILE,
     BuildState,
     FileStat,
     Manifest,
@@ -307,50 +308,62 @@ def build(
     files, found = discover(project, config.content_dir)
     problems.add(*found)
     work = _state_dir(project, output) if incremental else None
-    state = load_state(work) if work else BuildState()
-    if len(files) >= PARALLEL_THRESHOLD and not state.settings and worker_count(workers) > 1:
-        start_worker_server()  # a first build of a large archive: workers will be needed
-    by_path = {relative_path(f, project): f for f in files}  # content order
-    stats = {rel: file_stat(f) for rel, f in by_path.items()}
-    code = code_digest()
-    settings = settings_digest(
-        code,
-        config,
-        registry.fingerprint(),  # the registry pickles its ignore set in hash-seed order
-        files_digest(theme_dirs(project)),
-        drafts,
-        str(output),
-    )
-    if work and unchanged(state, settings, stats) and tree_id(output) in state.trees:
-        problems.add(*state.problems)  # nothing to do: say again what the last build said
-        summary = state.summary
-        return BuildResult(
-            output,
-            summary["articles"],
-            summary["pages"],
-            summary["files"],
-            summary["bytes"],
-            tuple(problems.items),
-            time.perf_counter() - started,
-            unchanged=True,
-        )
-    changed = sum(1 for rel, st in stats.items() if state.files.get(rel) != st)
-    # A pool pays for itself when much is to be parsed or rendered: cold, new settings, or
-    # many changed files.
-    large = len(files) >= PARALLEL_THRESHOLD and (
-        state.settings != settings or changed >= PARALLEL_THRESHOLD // 3
-    )
-    count = worker_count(workers) if (large or workers) else 1
     with contextlib.ExitStack() as stack:
+        helper = None
+        if (
+            work is not None
+            and len(files) >= PARALLEL_THRESHOLD
+            and worker_count(workers) > 1
+            and (work / STATE_FILE).is_file()
+        ):
+            # Perhaps a rebuild of a large archive (see make_helper), forked before the last
+            # build's state is loaded: forked after, it shared that state, which the build's
+            # processes then held twice over (~0.5 GB at 100,000 articles). A build that
+            # needs a pool, or nothing, lets it go.
+            helper = make_helper()
+            if helper is not None:
+                stack.callback(helper.shutdown, cancel_futures=True)
+        state = load_state(work) if work else BuildState()
+        if len(files) >= PARALLEL_THRESHOLD and not state.settings and worker_count(workers) > 1:
+            start_worker_server()  # a first build of a large archive: workers will be needed
+        by_path = {relative_path(f, project): f for f in files}  # content order
+        stats = {rel: file_stat(f) for rel, f in by_path.items()}
+        code = code_digest()
+        settings = settings_digest(
+            code,
+            config,
+            registry.fingerprint(),  # the registry pickles its ignore set in hash-seed order
+            files_digest(theme_dirs(project)),
+            drafts,
+            str(output),
+        )
+        if work and unchanged(state, settings, stats) and tree_id(output) in state.trees:
+            problems.add(*state.problems)  # nothing to do: say again what the last build said
+            summary = state.summary
+            return BuildResult(
+                output,
+                summary["articles"],
+                summary["pages"],
+                summary["files"],
+                summary["bytes"],
+                tuple(problems.items),
+                time.perf_counter() - started,
+                unchanged=True,
+            )
+        changed = sum(1 for rel, st in stats.items() if state.files.get(rel) != st)
+        # A pool pays for itself when much is to be parsed or rendered: cold, new settings, or
+        # many changed files.
+        large = len(files) >= PARALLEL_THRESHOLD and (
+            state.settings != settings or changed >= PARALLEL_THRESHOLD // 3
+        )
+        count = worker_count(workers) if (large or workers) else 1
         stack.enter_context(fewer_collections())
+        if count > 1 and helper is not None:  # a pool does what the helper would
+            helper.shutdown(cancel_futures=True)
+            helper = None
         pool = make_pool(count)
         if pool is not None:
             stack.callback(pool.shutdown, cancel_futures=True)
-        helper = None
-        if pool is None and len(files) >= PARALLEL_THRESHOLD and worker_count(workers) > 1:
-            helper = make_helper()  # a rebuild of a large archive: see make_helper
-            if helper is not None:
-                stack.callback(helper.shutdown, cancel_futures=True)
         build_input = _BuildInput(
             project, config, registry, output, by_path, stats, problems, drafts, nlp, progress,
             keep_inputs,
