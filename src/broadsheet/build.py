@@ -627,20 +627,19 @@ def _build_parsed(
             save_trees(work, trees, started_ns)  # the summary is this build's only at its end
 
     render_pool = pool
-    elsewhere_pool = pool if pool is not None else helper
     compiled = compiled_templates_dir(work, code) if work is not None else None
 
     def release_pool() -> None:
         """Let the workers go once every page is rendered, before the site is swapped in and
         the state saved, so that their memory and the main process's peak do not add up. A
         second attempt (StaleSite) renders in this process."""
-        nonlocal render_pool, elsewhere_pool
+        nonlocal render_pool, helper
         if render_pool is not None:
             render_pool.shutdown()
             render_pool = None
-        if elsewhere_pool is not None:
-            elsewhere_pool.shutdown()
-            elsewhere_pool = None
+        if helper is not None:
+            helper.shutdown()
+            helper = None
 
     def plan_render_publish(
         trees: dict[TreeId, Manifest], units_before: dict[str, UnitRecord]
@@ -652,6 +651,9 @@ def _build_parsed(
         kinds.clear()
         reused.clear()
         units.clear()
+
+        # the pool, else the helper (a rebuild), runs what planning hands off (plan.Elsewhere)
+        elsewhere = render_pool if render_pool is not None else helper
 
         def place_files(tree: Path, output: Path, have: Manifest) -> Iterator[Placed]:
             def place_reused(rel: str, source: bytes, payload: Reuse) -> Placed:
@@ -669,7 +671,7 @@ def _build_parsed(
                 place_reused,
                 bi.progress,
                 api_lines,
-                functools.partial(on_pool, elsewhere_pool) if elsewhere_pool is not None else None,
+                functools.partial(on_pool, elsewhere) if elsewhere is not None else None,
             )
             target = PageTarget(project, config, settings, tree, output, compiled)
             return place_pages(pages, target, reusable, have, reused, render_pool, release_pool)
