@@ -10,6 +10,7 @@ from __future__ import annotations
 import gzip
 import random
 import time
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -286,7 +287,7 @@ def test_a_build_killed_after_its_swap_leaves_nothing_wrong_to_reuse(
         raise _Killed
 
     with monkeypatch.context() as patch:
-        patch.setattr(build_module, "save_parsed", killed)
+        patch.setattr(build_module.ParseStore, "save", killed)
         with pytest.raises(_Killed):
             build(project)
     story.write_text(original)
@@ -569,23 +570,110 @@ def test_a_value_digests_alike_after_a_trip_through_pickle() -> None:
     assert object_digest(copied) == object_digest(value)
 
 
-def test_parse_results_load_as_saved_and_unreadable_shards_are_ignored(tmp_path: Path):
-    import gc
+def _store(folder: Path, token: int, settings: bytes = b"settings"):
+    from broadsheet.incremental import ParseStore
 
-    from broadsheet.incremental import PARSED_FILE, load_parsed, save_parsed
+    store = ParseStore(folder, settings, token)
+    return store, store.load()
+
+
+def _parse_files(folder: Path) -> set[str]:
+    from broadsheet.incremental import PARSED_DIR
+
+    return {f.name for f in (folder / PARSED_DIR).iterdir()}
+
+
+def test_parse_results_load_as_saved_and_unreadable_files_are_ignored(tmp_path: Path):
+    import gc
 
     result = build(_project(tmp_path, random.Random(1), 5), incremental=False, keep_inputs=True)
     parsed = {f"content/{n}.md": entry for n, entry in enumerate(_parsed_entries(result))}
     assert any(e.mention_count for entry in parsed.values() for e in entry.entities[1])
     folder = tmp_path / "state"
-    save_parsed(folder, parsed, {}, b"settings")
+    store, before = _store(folder, 1)
+    assert before == {}
+    store.save(parsed)
     assert gc.isenabled()  # the collector, paused while pickling, is back on
-    assert load_parsed(folder, b"settings") == parsed
-    assert load_parsed(folder, b"other settings") == {}
-    for shard in folder.glob(PARSED_FILE.replace("{:02d}", "*")):
-        shard.write_bytes(b"not a pickle")
-    assert load_parsed(folder, b"settings") == {}
+    assert _store(folder, 2)[1] == parsed
+    assert _store(folder, 2, b"other settings")[1] == {}
+    for file in _parse_files(folder):
+        (folder / "parsed" / file).write_bytes(b"not a pickle")
+    assert _store(folder, 2)[1] == {}
     assert gc.isenabled()
+
+
+def test_parse_results_kept_as_they_come_are_not_written_again(tmp_path: Path):
+    """A chunk of results kept as pickled (by a worker) is the file that holds them; a build
+    stopped before saving leaves the last build's results, and its own file goes later."""
+    import pickle
+
+    result = build(_project(tmp_path, random.Random(1), 4), incremental=False, keep_inputs=True)
+    entry = _parsed_entries(result)[0]
+    records = [(f"content/{n}.md", replace(entry, content_hash=str(n))) for n in range(20)]
+    folder = tmp_path / "state"
+    store, _ = _store(folder, 1)
+    for part in (records[:16], records[16:]):
+        pickled = pickle.dumps(part)
+        store.keep(pickled, pickle.loads(pickled))
+    kept = _parse_files(folder)
+    assert len(kept) == 2
+    store.save(dict(records))  # (not the entries kept: written again, the kept files go)
+    assert len(_parse_files(folder)) == 1 and not kept & _parse_files(folder)
+    store, loaded = _store(folder, 2)
+    assert loaded == dict(records)
+    pickled = pickle.dumps(records[:3])
+    again = pickle.loads(pickled)
+    store.keep(pickled, again)
+    files = _parse_files(folder)
+    assert len(files) == 2  # (named by no index yet: a stopped build's file)
+    assert _store(folder, 3)[1] == dict(records)
+    store.save({**loaded, **dict(again)})
+    assert _parse_files(folder) == files  # the kept file is used as it is
+    store, loaded = _store(folder, 4)
+    assert loaded == dict(records)
+    store.save(loaded)  # nothing changed: nothing written
+    assert _parse_files(folder) == files
+    _store(folder, 5)[0].save({})
+    assert _parse_files(folder) == set()
+
+
+def test_a_rebuild_writes_the_changed_results_alone_and_stale_files_are_compacted(
+    tmp_path: Path,
+):
+    from broadsheet.incremental import SAVED_PER_FILE
+
+    result = build(_project(tmp_path, random.Random(1), 3), incremental=False, keep_inputs=True)
+    entry = _parsed_entries(result)[0]
+    n = 2 * SAVED_PER_FILE
+    parsed = {f"content/{i}.md": replace(entry, content_hash=str(i)) for i in range(n)}
+    folder = tmp_path / "state"
+    _store(folder, 1)[0].save(parsed)
+    assert len(_parse_files(folder)) == 2
+    token = 1
+
+    def edit(rels: list[str]) -> tuple[set[str], set[str]]:
+        nonlocal token
+        token += 1
+        store, loaded = _store(folder, token)
+        assert loaded == parsed
+        before = _parse_files(folder)
+        changed = {rel: replace(entry, content_hash=f"edit {token}") for rel in rels}
+        parsed.update(changed)
+        store.save({**loaded, **changed})
+        return before, _parse_files(folder)
+
+    # one edit a build: one small file more each time, until the files are too many
+    for number in range(1, n // 16 + 64):
+        before, after = edit([f"content/{number}.md"])
+        assert before < after and len(after - before) == 1
+    before, after = edit(["content/0.md"])
+    assert len(after) == 2 and not before & after  # all written again
+    # or once more than a quarter of what they hold is stale
+    before, after = edit([f"content/{i}.md" for i in range(n // 4)])
+    assert len(after) == 3 and before < after
+    before, after = edit(["content/300.md"])
+    assert len(after) == 2 and not before & after
+    assert _store(folder, token + 1)[1] == parsed
 
 
 def _parsed_entries(result):

@@ -22,6 +22,7 @@ from broadsheet.workers import (
     Packed,
     ParseTarget,
     SharedSender,
+    ToParse,
     ToRead,
     _call_unpacked,
     _context,
@@ -202,16 +203,21 @@ def test_a_file_the_worker_reads_parses_as_one_read_for_it(tmp_path: Path) -> No
     mangled = content / "mangled.md"
     mangled.write_bytes(b"---\nheadline: Caf\xe9 opens\n---\nA caf\xe9 opened.\n")
     target = ParseTarget(False, None, False, Registry(), b"")
+
+    def parse_one(given, read_problems=()):
+        item = ToParse("content/x.md", (1, 2, 3), given, read_problems)
+        [(rel, entry)] = pickle.loads(parse_chunk([(target, item)]))
+        assert rel == "content/x.md" and entry.stat == (1, 2, 3)
+        return entry.content_hash, entry.article, entry.problems
+
     for file in (good, mangled):
         source, read_problems = read_source(file, tmp_path)
-        [(content_hash, article, problems, _)] = parse_chunk([(target, ToRead(file, tmp_path))])
-        [(_, article_read_here, parse_problems, _)] = parse_chunk([(target, source)])
+        content_hash, article, problems = parse_one(ToRead(file, tmp_path))
+        _, article_read_here, all_problems = parse_one(source, tuple(read_problems))
         assert content_hash == source.content_hash
         assert article == article_read_here
-        assert problems == (*read_problems, *parse_problems)
+        assert problems == all_problems
     assert any("UTF-8" in p.message for p in problems)  # (the mangled file's warning)
-    [(content_hash, article, problems, _)] = parse_chunk(
-        [(target, ToRead(content / "gone.md", tmp_path))]
-    )
+    content_hash, article, problems = parse_one(ToRead(content / "gone.md", tmp_path))
     assert (content_hash, article) == ("", None)
     assert "content/gone.md" in problems[0].path

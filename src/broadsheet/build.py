@@ -10,6 +10,7 @@ import contextlib
 import functools
 import gc
 import hashlib
+import pickle
 import threading
 import time
 from collections import Counter
@@ -27,6 +28,8 @@ from broadsheet.incremental import (
     FileStat,
     Manifest,
     ParsedFile,
+    ParseRecord,
+    ParseStore,
     ResolutionMemo,
     TreeId,
     UnitRecord,
@@ -37,12 +40,10 @@ from broadsheet.incremental import (
     file_stat,
     files_digest,
     load_api_lines,
-    load_parsed,
     load_resolution,
     load_state,
     object_digest,
     save_api_lines,
-    save_parsed,
     save_resolution,
     save_state,
     save_trees,
@@ -58,7 +59,6 @@ from broadsheet.model import (
     Article,
     Mention,
     Problem,
-    Source,
     SourceError,
     of_severity,
 )
@@ -96,11 +96,13 @@ from broadsheet.workers import (
     PageTarget,
     ParseTarget,
     Pool,
+    ToParse,
     ToRead,
     extract_chunk,
     make_helper,
     make_pool,
     on_pool,
+    ordered_chunks,
     ordered_map,
     ordered_map_sharing,
     parse_chunk,
@@ -400,17 +402,15 @@ def parse_changed(
     previous: dict[str, ParsedFile],
     registry_digest: bytes,
     pool: Pool | None,
+    store: ParseStore | None = None,
 ) -> dict[str, ParsedFile]:
     """Every content file's parse: the last build's (`previous`, made under the same parse
-    settings) where the file is unchanged, else read and parsed now (on the pool if any).
+    settings) where the file is unchanged, else read and parsed now (on the pool if any), and
+    kept in `store` as the results come in.
     A file with no previous parse is read by the worker that parses it (workers.ToRead); one
     with a previous parse is read here first, as its chunk goes out, to see whether its
     content changed."""
     done: dict[str, ParsedFile] = {}
-    #: what a parse result needs besides it, for each source sent (not the text, which the
-    #: worker has: kept, it would be the whole archive's text held till the last result):
-    #: its path and the problems of reading it, where it was read here
-    todo: list[tuple[str, tuple[Problem, ...]]] = []
     target = ParseTarget(
         bi.config.allow_raw_html,
         bi.config.zone,
@@ -419,7 +419,7 @@ def parse_changed(
         registry_digest,
     )
 
-    def to_parse() -> Iterator[tuple[ParseTarget, Source | ToRead]]:
+    def to_parse() -> Iterator[tuple[ParseTarget, ToParse]]:
         for rel, file in bi.files.items():
             stat = bi.stats[rel]
             last = previous.get(rel)
@@ -427,8 +427,7 @@ def parse_changed(
                 done[rel] = last
                 continue
             if last is None:  # nothing to compare its content with: the worker reads it
-                todo.append((rel, ()))
-                yield target, ToRead(file, bi.project)
+                yield target, ToParse(rel, stat or (0, 0, 0), ToRead(file, bi.project))
                 continue
             try:
                 source, found = read_source(file, bi.project)
@@ -438,19 +437,17 @@ def parse_changed(
             if last.content_hash == source.content_hash:
                 done[rel] = replace(last, stat=stat or (0, 0, 0))  # touched, not changed
                 continue
-            todo.append((rel, tuple(found)))
-            yield target, source
+            yield target, ToParse(rel, stat or (0, 0, 0), source, tuple(found))
 
-    # Results come in the order the sources went out, each after its source was listed.
-    results = ordered_map(pool, parse_chunk, to_parse())
     ahead = threading.Thread(target=import_ahead)
     try:
-        for number, (content_hash, article, found, ents) in enumerate(results):
+        for number, pickled in enumerate(ordered_chunks(pool, parse_chunk, to_parse())):
             if number == 0 and pool is not None:
                 ahead.start()  # (once the first chunks are out: the workers are busy)
-            rel, read_problems = todo[number]
-            stat = bi.stats[rel] or (0, 0, 0)
-            done[rel] = ParsedFile(stat, content_hash, article, read_problems + found, ents)
+            records: list[ParseRecord] = pickle.loads(pickled)
+            if store is not None:
+                store.keep(pickled, records)
+            done.update(records)
     finally:
         if ahead.ident is not None:
             ahead.join()  # (nothing forks while a thread runs)
@@ -556,11 +553,12 @@ def _build_parsed(
     worker for plan.Elsewhere where there is no pool (workers.make_helper)."""
     config, problems, project = bi.config, bi.problems, bi.project
     parse_settings = settings_digest(code, config.allow_raw_html, str(config.zone))
-    previous = load_parsed(work, parse_settings) if work is not None else {}
+    store = ParseStore(work, parse_settings, started_ns) if work is not None else None
+    previous = store.load() if store is not None else {}
     # what the entities of an article depend on besides the article (entities_key), made once
     # for the parse workers and for entities_of, whose keys must agree
     registry_digest = object_digest(bi.registry.fingerprint())
-    parsed_files = parse_changed(bi, state, previous, registry_digest, pool)
+    parsed_files = parse_changed(bi, state, previous, registry_digest, pool, store)
     parsed: list[Article] = []
     for entry in parsed_files.values():
         problems.add(*entry.problems)
@@ -595,7 +593,8 @@ def _build_parsed(
         archive, decisions, links = resolve_reusing(
             inputs, keys, basis, order, memo, previous, bi.registry
         )
-        save_parsed(work, parsed_files, previous, parse_settings)
+        assert store is not None
+        store.save(parsed_files)
         articles_memo = {
             a.source_path: (k, li) for a, k, li in zip(articles, keys, links, strict=True)
         }
@@ -610,7 +609,7 @@ def _build_parsed(
     # article's found mentions can go now: the archive holds what the pages need. They are the
     # largest part of what a build holds (~15 KB an article), and the peak is still to come.
     kept_inputs = tuple(inputs) if bi.keep_inputs else ()
-    del parsed_files, previous, mentions, found_mentions, entities, inputs
+    del parsed_files, previous, store, mentions, found_mentions, entities, inputs
 
     kinds: Counter[str] = Counter()
     reused: list[Placed] = []

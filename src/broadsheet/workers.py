@@ -36,9 +36,16 @@ from typing import Any, TypeVar
 import jinja2
 
 from broadsheet.config import Config
-from broadsheet.incremental import digest, entities_key, object_digest
+from broadsheet.incremental import (
+    FileStat,
+    ParsedFile,
+    ParseRecord,
+    digest,
+    entities_key,
+    object_digest,
+)
 from broadsheet.load import read_source
-from broadsheet.model import Article, Mention, Problem, Source, SourceError
+from broadsheet.model import Mention, Problem, Source, SourceError
 from broadsheet.parse import needs_extraction, parse_source
 from broadsheet.plan import Page
 from broadsheet.pool import Job, Pool
@@ -188,27 +195,36 @@ def ordered_map(
     pool: Pool | None, function: Callable[[list[T]], list[R]], items: Iterable[T]
 ) -> Iterator[R]:
     """function over chunks of items, results in input order, a bounded number in flight."""
+    for results in ordered_chunks(pool, function, items):
+        yield from results
+
+
+def ordered_chunks(
+    pool: Pool | None, function: Callable[[list[T]], R], items: Iterable[T]
+) -> Iterator[R]:
+    """function over chunks of items: what it returns for each chunk, in input order, a
+    bounded number in flight."""
     if pool is None:
         for chunk in _chunks(items, CHUNK):
-            yield from function(chunk)
+            yield function(chunk)
         return
-    pending: deque[Job[list[R]]] = deque()
+    pending: deque[Job[R]] = deque()
     for chunk in _chunks(items, CHUNK):
         worker = pool.worker_with_room(IN_FLIGHT_PER_WORKER)
         pending.append(pool.submit_to(worker, function, chunk))
         yield from _finished(pending)
     while pending:
-        yield from pending.popleft().result()
+        yield pending.popleft().result()
 
 
-def _finished(pending: deque[Job[list[R]]]) -> Iterator[R]:
+def _finished(pending: deque[Job[R]]) -> Iterator[R]:
     """The results of the chunks at the head of `pending` that are done, in order.
 
     Results are taken as they come, not by waiting on the oldest chunk: waiting on it while
     another worker had finished its chunks left that worker idle (a quarter of the time, on
     each worker, when rendering 10,000 articles' pages)."""
     while pending and pending[0].done():
-        yield from pending.popleft().result()
+        yield pending.popleft().result()
 
 
 #: Shared objects a worker is sent at most. An entity page lists articles from anywhere in the
@@ -352,7 +368,8 @@ def ordered_map_sharing(
         if sender is not None and any(map(shares, chunk)):
             message = sender.pack(worker, chunk)
         pending.append(pool.submit_to(worker, call, message))
-        yield from _finished(pending)
+        for results in _finished(pending):
+            yield from results
     while pending:
         yield from pending.popleft().result()
 
@@ -379,41 +396,52 @@ class ToRead:
     project: Path
 
 
-#: (the content hash, or "" for a file that could not be read; the article or None;
-#: problems, those of reading it included where the worker read it; (entities_key, its
-#: entities) when no model is needed)
-ParseResult = tuple[str, Article | None, tuple[Problem, ...], tuple[bytes, Any] | None]
+@dataclass(frozen=True)
+class ToParse:
+    """A content file to parse: its path in the project (the key of its parse), its stat, the
+    source (or the file, for the worker to read) and the problems of reading it here."""
+
+    rel: str
+    stat: FileStat
+    given: Source | ToRead
+    read_problems: tuple[Problem, ...] = ()
 
 
-def parse_chunk(chunk: list[tuple[ParseTarget, Source | ToRead]]) -> list[ParseResult]:
-    """Parse sources, reading those given as ToRead first; a source that cannot be read or
-    used comes back as (its hash, None, its problems, None). An article the model will not
-    read (its front matter lists every kind, or extraction is off) also gets its entities
+def parse_chunk(chunk: list[tuple[ParseTarget, ToParse]]) -> bytes:
+    """Parse sources, reading those given as ToRead first: the list of their ParseRecords
+    (content path, ParsedFile), pickled, as the parse cache keeps them (incremental.ParseStore).
+    A source that cannot be read or used comes back with content hash "" (when it could not
+    be read), no article and its problems. An article the model will not read (its front
+    matter lists every kind, or extraction is off) also gets its entities
     (resolve.article_entities) here, on the worker."""
-    out: list[ParseResult] = []
-    for target, given in chunk:
-        read_problems: tuple[Problem, ...] = ()
-        try:
-            if isinstance(given, ToRead):
-                source, found = read_source(given.file, given.project)
-                read_problems = tuple(found)
-            else:
-                source = given
-        except SourceError as exc:
-            out.append(("", None, (exc.problem,), None))
-            continue
-        try:
-            parsed = parse_source(source, target.allow_raw_html, target.zone)
-        except SourceError as exc:
-            out.append((source.content_hash, None, (*read_problems, exc.problem), None))
-            continue
-        article = parsed.article
-        entities = None
-        if article.text is not None and not (target.extract_entities and needs_extraction(article)):
-            key = entities_key(target.registry_digest, article, ())
-            entities = key, article_entities(article, article.text, (), target.registry)
-        out.append((source.content_hash, article, (*read_problems, *parsed.problems), entities))
-    return out
+    out: list[ParseRecord] = []
+    for target, item in chunk:
+        out.append((item.rel, _parsed_file(target, item)))
+    return pickle.dumps(out, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def _parsed_file(target: ParseTarget, item: ToParse) -> ParsedFile:
+    read_problems = item.read_problems
+    try:
+        if isinstance(item.given, ToRead):
+            source, found = read_source(item.given.file, item.given.project)
+            read_problems = (*read_problems, *found)
+        else:
+            source = item.given
+    except SourceError as exc:
+        return ParsedFile(item.stat, "", None, (*read_problems, exc.problem))
+    try:
+        parsed = parse_source(source, target.allow_raw_html, target.zone)
+    except SourceError as exc:
+        return ParsedFile(item.stat, source.content_hash, None, (*read_problems, exc.problem))
+    article = parsed.article
+    entities = None
+    if article.text is not None and not (target.extract_entities and needs_extraction(article)):
+        key = entities_key(target.registry_digest, article, ())
+        entities = key, article_entities(article, article.text, (), target.registry)
+    return ParsedFile(
+        item.stat, source.content_hash, article, (*read_problems, *parsed.problems), entities
+    )
 
 
 @functools.cache
