@@ -5,6 +5,7 @@ These use extract_entities: false (front matter only) so they need no model and 
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import threading
@@ -17,6 +18,7 @@ from click.testing import CliRunner
 from broadsheet.build import build
 from broadsheet.cli import main
 from broadsheet.config import Config
+from broadsheet.load import read_ahead
 from broadsheet.render import make_environment
 
 NO_NLP = "extract_entities: false\n"
@@ -285,3 +287,38 @@ def test_a_pool_build_imports_ahead_on_a_thread_done_with_parsing(
     build(project, workers=2, overrides={"output_dir": "two"})
     assert len(ran_on) == 1 and ran_on[0] is not threading.main_thread()
     assert not ran_on[0].is_alive() and threading.active_count() == threads
+
+
+@pytest.mark.skipif(not hasattr(os, "posix_fadvise"), reason="no posix_fadvise here")
+def test_the_files_the_workers_will_read_are_asked_for_ahead(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A build on a pool asks the system to read every content file the workers will read, in
+    their order, on a thread (load.read_ahead); a FIFO or a missing file does not stop it."""
+
+    project = tmp_path / "site"
+    (project / "content").mkdir(parents=True)
+    for n in range(40):
+        (project / "content" / f"story-{n:02d}.md").write_text(
+            f"---\nheadline: Story {n}\n---\nThe council met.\n"
+        )
+    advised: list[tuple[str, threading.Thread]] = []
+    real_advise = os.posix_fadvise
+
+    def advise(fd: int, offset: int, length: int, advice: int) -> None:
+        assert advice == os.POSIX_FADV_WILLNEED
+        advised.append((os.readlink(f"/proc/self/fd/{fd}"), threading.current_thread()))
+        real_advise(fd, offset, length, advice)
+
+    monkeypatch.setattr(os, "posix_fadvise", advise)
+    build(project, workers=2)
+    files = sorted(str((project / "content" / f"story-{n:02d}.md").resolve()) for n in range(40))
+    assert [os.path.realpath(name) for name, _ in advised] == files
+    assert all(thread is not threading.main_thread() for _, thread in advised)
+    advised.clear()
+    build(project, workers=2)  # nothing for the workers to read: nothing asked for
+    assert advised == []
+    fifo = tmp_path / "fifo.md"
+    os.mkfifo(fifo)
+    read_ahead([fifo, tmp_path / "gone.md", project / "content" / "story-01.md"])
+    assert len(advised) == 2

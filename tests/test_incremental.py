@@ -583,8 +583,12 @@ def _parse_files(folder: Path) -> set[str]:
     return {f.name for f in (folder / PARSED_DIR).iterdir()}
 
 
-def test_parse_results_load_as_saved_and_unreadable_files_are_ignored(tmp_path: Path):
+def test_parse_results_load_as_saved_and_unreadable_files_are_ignored(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
     import gc
+
+    import broadsheet.incremental as incremental_module
 
     result = build(_project(tmp_path, random.Random(1), 5), incremental=False, keep_inputs=True)
     parsed = {f"content/{n}.md": entry for n, entry in enumerate(_parsed_entries(result))}
@@ -594,7 +598,10 @@ def test_parse_results_load_as_saved_and_unreadable_files_are_ignored(tmp_path: 
     assert before == {}
     store.save(parsed)
     assert gc.isenabled()  # the collector, paused while pickling, is back on
+    asked: list[Path] = []
+    monkeypatch.setattr(incremental_module, "read_ahead", asked.extend)
     assert _store(folder, 2)[1] == parsed
+    assert {f.name for f in asked} == _parse_files(folder)  # all asked for before reading
     assert _store(folder, 2, b"other settings")[1] == {}
     for file in _parse_files(folder):
         (folder / "parsed" / file).write_bytes(b"not a pickle")

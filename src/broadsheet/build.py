@@ -52,7 +52,7 @@ from broadsheet.incremental import (
     trusted,
     unchanged,
 )
-from broadsheet.load import discover, read_source, relative_path
+from broadsheet.load import discover, read_ahead, read_source, relative_path
 from broadsheet.lock import locked
 from broadsheet.model import (
     Archive,
@@ -439,11 +439,13 @@ def parse_changed(
                 continue
             yield target, ToParse(rel, stat or (0, 0, 0), source, tuple(found))
 
-    ahead = threading.Thread(target=import_ahead)
+    # the files the workers will read, in the order they will read them (see read_ahead)
+    unread = [file for rel, file in bi.files.items() if rel not in previous]
+    ahead = threading.Thread(target=work_ahead, args=(unread,))
     try:
-        for number, pickled in enumerate(ordered_chunks(pool, parse_chunk, to_parse())):
-            if number == 0 and pool is not None:
-                ahead.start()  # (once the first chunks are out: the workers are busy)
+        if pool is not None:
+            ahead.start()
+        for pickled in ordered_chunks(pool, parse_chunk, to_parse()):
             records: list[ParseRecord] = pickle.loads(pickled)
             if store is not None:
                 store.keep(pickled, records)
@@ -453,6 +455,13 @@ def parse_changed(
             ahead.join()  # (nothing forks while a thread runs)
     # content order (discovery order), whatever order they were parsed in
     return {rel: done[rel] for rel in bi.files}
+
+
+def work_ahead(files: Sequence[Path]) -> None:
+    """What the main process does on a thread while the workers parse, mostly waiting on
+    them: ask for the files they will read (load.read_ahead), then import_ahead."""
+    read_ahead(files)
+    import_ahead()
 
 
 def import_ahead() -> None:

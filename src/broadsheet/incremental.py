@@ -34,6 +34,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from broadsheet.load import read_ahead
 from broadsheet.model import Article, Problem
 
 #: Bump when the state's shape changes; older state is then ignored.
@@ -341,8 +342,11 @@ class ParseStore:
         if not (isinstance(index, tuple) and len(index) == 2 and index[0] == self._settings):
             return {}
         named: dict[str, str] = index[1]
-        for name in sorted(set(named.values())):
-            records = _read_records(self._folder / PARSED_DIR / name)
+        files = [self._folder / PARSED_DIR / name for name in sorted(set(named.values()))]
+        read_ahead(files)
+        for file in files:
+            name = file.name
+            records = _read_records(file)
             if records is None:
                 continue
             self._sizes[name] = len(records)
