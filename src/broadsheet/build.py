@@ -37,7 +37,6 @@ from broadsheet.incremental import (
     compiled_templates_dir,
     digest,
     entities_key,
-    file_stat,
     files_digest,
     load_api_lines,
     load_resolution,
@@ -48,11 +47,12 @@ from broadsheet.incremental import (
     save_state,
     save_trees,
     settings_digest,
+    stat_key,
     tree_id,
     trusted,
     unchanged,
 )
-from broadsheet.load import discover, read_ahead, read_source, relative_path
+from broadsheet.load import discover_with_stats, read_ahead, read_source, relative_path
 from broadsheet.lock import locked
 from broadsheet.model import (
     Archive,
@@ -307,8 +307,9 @@ def build(
     output = output if output.is_absolute() else project / output
     check_output_dir(output, project, project / config.content_dir)
 
-    files, found = discover(project, config.content_dir)
+    discovered, found = discover_with_stats(project, config.content_dir)
     problems.add(*found)
+    files = [file for file, _ in discovered]
     work = _state_dir(project, output) if incremental else None
     with contextlib.ExitStack() as stack:
         helper = None
@@ -328,8 +329,12 @@ def build(
         state = load_state(work) if work else BuildState()
         if len(files) >= PARALLEL_THRESHOLD and not state.settings and worker_count(workers) > 1:
             start_worker_server()  # a first build of a large archive: workers will be needed
-        by_path = {relative_path(f, project): f for f in files}  # content order
-        stats = {rel: file_stat(f) for rel, f in by_path.items()}
+        by_path: dict[str, Path] = {}  # content order
+        stats: dict[str, FileStat | None] = {}
+        for file, stat in discovered:
+            rel = relative_path(file, project)
+            by_path[rel], stats[rel] = file, stat_key(stat) if stat is not None else None
+        del discovered
         code = code_digest()
         settings = settings_digest(
             code,

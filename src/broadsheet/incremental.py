@@ -222,11 +222,7 @@ def settings_digest(*parts: Any) -> bytes:
     return object_digest((STATE_FORMAT, *parts))
 
 
-def file_stat(path: Path) -> FileStat | None:
-    try:
-        st = path.stat()
-    except OSError:
-        return None
+def stat_key(st: os.stat_result) -> FileStat:
     return (st.st_size, st.st_mtime_ns, st.st_ino)
 
 

@@ -90,29 +90,57 @@ def read_source(file: Path, project: Path) -> tuple[Source, list[Problem]]:
     return Source(path=rel, format=fmt, text=text, content_hash=digest), problems  # type: ignore[arg-type]
 
 
-def _walk(content: Path) -> list[tuple[str, bool]]:
-    """(path relative to content/, "/"-separated; is a link) for every candidate file under
-    content/, in path order, skipping hidden files and folders. Links to folders are listed,
-    never followed; discover reports them. Strings, not Paths: an archive has 100,000 files and
-    every build lists them."""
-    found: list[tuple[str, bool]] = []
-    top = os.fspath(content)
-    for folder, dirs, files in os.walk(top):
-        below = os.path.relpath(folder, top)
-        prefix = "" if below == "." else below.replace(os.sep, "/") + "/"
-        dirs[:] = [d for d in dirs if not d.startswith((".", "_"))]
-        for name in dirs:
-            if os.path.islink(os.path.join(folder, name)):
-                found.append((prefix + name, True))
-        for name in files:
-            if not name.startswith((".", "_")) and name.lower().endswith(ARTICLE_SUFFIXES):
-                found.append((prefix + name, os.path.islink(os.path.join(folder, name))))
+def _walk(content: Path) -> list[tuple[str, bool, os.stat_result | None]]:
+    """(path relative to content/, "/"-separated; is a link; its lstat where it is a file and
+    no link) for every candidate file under content/, in path order, skipping hidden files and
+    folders. Links to folders are listed, never followed; discover reports them. Strings, not
+    Paths: an archive has 100,000 files and every build lists them. (os.scandir, whose entries
+    know without a system call whether they are links: os.walk and an islink per file cost an
+    lstat each, and the build's stat of each file another.)"""
+    found: list[tuple[str, bool, os.stat_result | None]] = []
+    folders = [(os.fspath(content), "")]
+    while folders:
+        folder, prefix = folders.pop()
+        try:
+            entries = list(os.scandir(folder))
+        except OSError:
+            continue  # (as os.walk: a folder that cannot be listed is passed over)
+        for entry in entries:
+            name = entry.name
+            if name.startswith((".", "_")):
+                continue
+            is_link = entry.is_symlink()
+            try:
+                is_dir = entry.is_dir()  # (a link to a folder is one, as in os.walk)
+            except OSError:
+                is_dir = False
+            if is_dir:
+                if is_link:
+                    found.append((prefix + name, True, None))
+                else:
+                    folders.append((entry.path, f"{prefix}{name}/"))
+            elif name.lower().endswith(ARTICLE_SUFFIXES):
+                try:
+                    stat = None if is_link else entry.stat(follow_symlinks=False)
+                except OSError:
+                    stat = None
+                found.append((prefix + name, is_link, stat))
     # the order of Paths: part by part
     return sorted(found, key=lambda item: item[0].split("/"))
 
 
 def discover(project: Path, content_dir: str) -> tuple[list[Path], list[Problem]]:
-    """Article files in content order, with notes about files that are skipped.
+    """Article files in content order, with notes about files that are skipped (see
+    discover_with_stats)."""
+    found, problems = discover_with_stats(project, content_dir)
+    return [file for file, _ in found], problems
+
+
+def discover_with_stats(
+    project: Path, content_dir: str
+) -> tuple[list[tuple[Path, os.stat_result | None]], list[Problem]]:
+    """Article files in content order, each with its stat (None where it cannot be had), with
+    notes about files that are skipped.
 
     A raw .txt beside a .md of the same name is skipped: that is what `broadsheet ingest` leaves,
     and the .md is the editor's reviewed version of it. Symlinks that point outside content/ are
@@ -120,7 +148,7 @@ def discover(project: Path, content_dir: str) -> tuple[list[Path], list[Problem]
     """
     content = (project / content_dir).resolve()
     problems: list[Problem] = []
-    files: list[Path] = []
+    files: list[tuple[Path, os.stat_result | None]] = []
     if not content.is_dir():
         problems.append(
             Problem(
@@ -131,7 +159,7 @@ def discover(project: Path, content_dir: str) -> tuple[list[Path], list[Problem]
         return files, problems
     shown = Path(content_dir).as_posix()  # how problems name a file: content_dir/<below>
     base = project / content_dir
-    for below, is_link in _walk(content):
+    for below, is_link, stat in _walk(content):
         rel = below if shown == "." else f"{shown}/{below}"
         if is_link and (content / below).is_dir():
             problems.append(
@@ -162,7 +190,12 @@ def discover(project: Path, content_dir: str) -> tuple[list[Path], list[Problem]
                 )
             )
             continue
-        files.append(base / below)
+        if is_link:  # (a link's own stat says nothing of the file it names)
+            try:
+                stat = os.stat(content / below)
+            except OSError:
+                stat = None
+        files.append((base / below, stat))
     return files, problems
 
 

@@ -217,3 +217,24 @@ def test_files_are_found_in_path_order_with_their_content_relative_names(tmp_pat
     files, problems = discover(project, "./content/")
     assert files == sorted(project / "content" / n for n in ("a-b/c.md", "a/b.md", "B.md"))
     assert [(p.path, p.severity) for p in problems] == [("content/a/b.txt", "info")]
+
+
+def test_files_are_found_with_their_stats_links_followed(tmp_path: Path):
+    import os
+
+    from broadsheet.load import discover_with_stats
+
+    project = write_files(tmp_path / "p", {"content/a.md": "text\n", "content/b/c.md": "more\n"})
+    (project / "content/link.md").symlink_to(project / "content/b/c.md")
+    (project / "content/broken.md").symlink_to(project / "content/gone.md")
+    found, _ = discover_with_stats(project, "content")
+    stats = {file.name: stat for file, stat in found}
+    assert sorted(stats) == ["a.md", "broken.md", "c.md", "link.md"]
+    for name, path in [("a.md", "a.md"), ("c.md", "b/c.md"), ("link.md", "b/c.md")]:
+        assert stats[name] is not None
+        assert (stats[name].st_ino, stats[name].st_size, stats[name].st_mtime_ns) == (
+            os.stat(project / "content" / path).st_ino,
+            os.stat(project / "content" / path).st_size,
+            os.stat(project / "content" / path).st_mtime_ns,
+        )
+    assert stats["broken.md"] is None
