@@ -324,6 +324,38 @@ def test_a_build_killed_before_its_state_is_saved_is_not_taken_for_up_to_date(
     assert site_files(project / "site") == _cold(project, tmp_path)
 
 
+def test_the_manifests_are_written_as_published_and_not_again_with_the_state(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """publish.publish saves the output trees' manifests as they end up (`record`); the state
+    saved after them does not write them again, and the next build finds the site up to date."""
+    import pickle
+
+    import broadsheet.incremental as incremental_module
+
+    project = _project(tmp_path, random.Random(8), 5, "search: false\n")
+    build(project)
+    story = project / "content" / "story-2.md"
+    story.write_text(story.read_text().replace("Story 2", "Story Two"))
+    written: list[object] = []
+    write = incremental_module._write
+
+    def counted(path: Path, value: object) -> None:
+        if path.name == incremental_module.TREES_FILE:
+            written.append(value)
+        write(path, value)
+
+    with monkeypatch.context() as patch:
+        patch.setattr(incremental_module, "_write", counted)
+        result = build(project)
+    assert not result.unchanged and written
+    state_dir = next((project / ".broadsheet-cache" / "build").iterdir())
+    with (state_dir / incremental_module.TREES_FILE).open("rb") as f:
+        assert pickle.load(f) == (incremental_module.STATE_FORMAT, written[-1])
+    assert len(written) == len({pickle.dumps(w) for w in written})  # none written twice
+    assert build(project).unchanged
+
+
 def test_a_template_override_reaches_every_page_it_changes(tmp_path: Path):
     project = _project(tmp_path, random.Random(10), 3, "search: false\n")
     build(project)

@@ -742,7 +742,7 @@ def _build_parsed(
             "files": result.files,
             "bytes": result.bytes,
         }
-        save_state(work, state)
+        save_state(work, state, trees_saved=True)  # (by `record`, from publish)
         if lines_loaded:
             save_api_lines(work, settings, lines)
     return result

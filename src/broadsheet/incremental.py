@@ -427,10 +427,13 @@ def save_api_lines(folder: Path, settings: bytes, lines: dict[bytes, str]) -> No
     _write(folder / API_LINES_FILE, (settings, lines))
 
 
-def save_state(folder: Path, state: BuildState) -> None:
+def save_state(folder: Path, state: BuildState, trees_saved: bool = False) -> None:
     """Save the whole state: the manifests first, then the rest (a build stopped between the
-    two is one whose summary is not trusted, see load_state)."""
-    save_trees(folder, state.trees, state.started_ns)
+    two is one whose summary is not trusted, see load_state). `trees_saved`: the manifests
+    are saved already, as they are, by this build (its started_ns): publish.publish records
+    them last thing, and writing them again cost 0.03 s of a rebuild at 10,000 articles."""
+    if not trees_saved:
+        save_trees(folder, state.trees, state.started_ns)
     _write(folder / STATE_FILE, replace(state, trees={}))
 
 
