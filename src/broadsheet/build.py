@@ -444,19 +444,21 @@ def parse_changed(
                 continue
             yield target, ToParse(rel, stat or (0, 0, 0), source, tuple(found))
 
-    # the files the workers will read, in the order they will read them (see read_ahead)
-    unread = [file for rel, file in bi.files.items() if rel not in previous]
-    ahead = threading.Thread(target=work_ahead, args=(unread,))
+    ahead: threading.Thread | None = None
     try:
         if pool is not None:
-            ahead.start()
+            # the files the workers will read, in the order they will read them (read_ahead)
+            unread = [file for rel, file in bi.files.items() if rel not in previous]
+            thread = threading.Thread(target=work_ahead, args=(unread,))
+            thread.start()
+            ahead = thread
         for pickled in ordered_chunks(pool, parse_chunk, to_parse()):
             records: list[ParseRecord] = pickle.loads(pickled)
             if store is not None:
                 store.keep(pickled, records)
             done.update(records)
     finally:
-        if ahead.ident is not None:
+        if ahead is not None:
             ahead.join()  # (nothing forks while a thread runs)
     # content order (discovery order), whatever order they were parsed in
     return {rel: done[rel] for rel in bi.files}
@@ -742,7 +744,7 @@ def _build_parsed(
             "files": result.files,
             "bytes": result.bytes,
         }
-        save_state(work, state, trees_saved=True)  # (by `record`, from publish)
+        save_state(work, state)  # (the manifests: saved by `record`, from publish)
         if lines_loaded:
             save_api_lines(work, settings, lines)
     return result
