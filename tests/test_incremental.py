@@ -754,7 +754,7 @@ def test_an_edit_that_names_no_one_new_links_the_article_without_resolving_the_a
 
         return call
 
-    for name in ("resolve_with_links", "decide", "link_archive"):
+    for name in ("resolve_with_links", "decide", "link_archive", "tallies_of"):
         counting_one = counting(name, getattr(broadsheet.build, name))
         monkeypatch.setattr(broadsheet.build, name, counting_one)
     target = project / "content" / "story-7.md"
@@ -766,7 +766,8 @@ def test_an_edit_that_names_no_one_new_links_the_article_without_resolving_the_a
     calls.clear()  # (the cold build resolves)
 
     # One more mention of someone already named changes the tallies: what they decide is
-    # decided again, and as it is the same, the edited article alone is linked again.
+    # decided again, and as it is the same, the edited article alone is linked again. (The
+    # tallies are the last build's with the edited article counted again, not all counted.)
     first = next(p for p in PEOPLE if p in body)
     target.write_text(target.read_text() + f"\n{first} spoke again.\n")
     build(project, workers=1)

@@ -10,12 +10,16 @@ from broadsheet.model import Article, EntityKind, LinkedMention, Mention
 from broadsheet.registry import Registry, parse_registry
 from broadsheet.resolve import (
     _ABBREVIATIONS,
+    ArticleEntity,
     ArticleInput,
     article_entities,
+    decide,
     mentions_by_name,
     resolve_archive,
+    retallied,
     sentence_bounds,
     sentence_starts,
+    tallies_of,
 )
 
 P, ORG, L = EntityKind.PERSON, EntityKind.ORGANIZATION, EntityKind.PLACE
@@ -400,6 +404,44 @@ def _regex_mentions(text: str, forms: list[str]) -> list[tuple[int, int]]:
         + r")(?!\w)"
     )
     return [(m.start(), m.end()) for m in pattern.finditer(text)]
+
+
+# ---------------------------------------------------------------- tallies
+
+_TALLIED = [
+    ArticleEntity(name, kind, declared, b"\0" * (20 * mentions))
+    for name in ("Rand Paul", "Paul", "Kentucky", "Senate", "Rand")
+    for kind in (P, ORG, L)
+    for declared in (False, True)
+    for mentions in (0, 1, 3)
+]
+
+
+@settings(max_examples=300, derandomize=True, deadline=None)
+@given(
+    before=st.lists(st.lists(st.sampled_from(_TALLIED), max_size=6), min_size=1, max_size=8),
+    data=st.data(),
+)
+def test_tallies_updated_for_edited_articles_are_the_tallies_counted_again(before, data):
+    """retallied: the last build's tallies with the edited articles taken out and put back in
+    as they are now equal what counting every article again gives, and decide the same."""
+    edited = data.draw(st.sets(st.integers(0, len(before) - 1)))
+    after = [
+        data.draw(st.lists(st.sampled_from(_TALLIED), max_size=6)) if i in edited else entities
+        for i, entities in enumerate(before)
+    ]
+
+    def counted(articles):
+        return tallies_of(ArticleInput(article(f"a{i}"), "", e) for i, e in enumerate(articles))
+
+    updated = retallied(
+        counted(before), (before[i] for i in sorted(edited)), (after[i] for i in sorted(edited))
+    )
+    assert dict(updated) == dict(counted(after))
+    assert all(times > 0 for times in updated.values())
+    again, from_updated = decide(counted(after), NO_REGISTRY), decide(updated, NO_REGISTRY)
+    assert from_updated.entities == again.entities
+    assert from_updated.link == again.link and from_updated.problems == again.problems
 
 
 _WORDS = ["Rand", "Paul", "Rand Paul", "U.S.", "Paul's", "R", "Ran", "_x", "é", "Paul Jr."]

@@ -17,7 +17,7 @@ import re
 from array import array
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from broadsheet.extract.names import is_short_form, name_key, refers_again
@@ -578,6 +578,22 @@ def tallies_of(inputs: Iterable[ArticleInput]) -> Tallies:
     )
 
 
+def retallied(
+    seen: Tallies,
+    removed: Iterable[Sequence[ArticleEntity]],
+    added: Iterable[Sequence[ArticleEntity]],
+) -> Tallies:
+    """`seen` with the tallies of some articles' entities (`removed`) taken out and others
+    (`added`) put in: the tallies after an edit, without counting every article again (equal
+    to tallies_of the edited archive; in another order, which `decide` does not depend on)."""
+    out = Counter(seen)
+    for entities in removed:
+        out.subtract((e.name, e.kind, e.declared, len(e.spans)) for e in entities)
+    for entities in added:
+        out.update((e.name, e.kind, e.declared, len(e.spans)) for e in entities)
+    return +out  # (without the names no article names any more)
+
+
 def tallied(entities: Iterable[ArticleEntity]) -> list[tuple[str, str, bool, int]]:
     """What one article's entities add to the tallies, in a fixed order (for comparing)."""
     return sorted((e.name, e.kind.value, e.declared, len(e.spans)) for e in entities)
@@ -586,11 +602,13 @@ def tallied(entities: Iterable[ArticleEntity]) -> list[tuple[str, str, bool, int
 @dataclass(frozen=True)
 class Decisions:
     """What resolution decides from the tallies: the entities, the problems it reports, and
-    which entity each name links to (its number in `entities`; -1: none)."""
+    which entity each name links to (its number in `entities`; -1: none). `seen`: the tallies
+    decided from (kept so that a later build can update them: retallied)."""
 
     entities: dict[str, Entity]
     problems: tuple[Problem, ...]
     link: dict[str, int]
+    seen: Tallies = field(default_factory=Counter, compare=False)
 
     def same_for(self, other: Decisions) -> bool:
         """True when articles linked under `other` are linked alike under these: the same
@@ -712,7 +730,7 @@ def decide(seen: Tallies, registry: Registry) -> Decisions:
 
     number = {k: i for i, k in enumerate(entities)}
     link = {name: number.get(key_to_entity.get(key, ""), -1) for name, key in keys.items()}
-    return Decisions(entities, tuple(problems), link)
+    return Decisions(entities, tuple(problems), link, seen)
 
 
 def link_archive(
