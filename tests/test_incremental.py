@@ -602,6 +602,27 @@ def test_a_value_digests_alike_after_a_trip_through_pickle() -> None:
     assert object_digest(copied) == object_digest(value)
 
 
+def test_digests_made_with_one_pickler_are_object_digests() -> None:
+    """Fingerprints keeps one pickler for many values: each digest is the value's own, in any
+    order, however large the value before it was."""
+    import datetime as dt
+
+    from broadsheet.incremental import Fingerprints, object_digest
+    from broadsheet.plan import Ref
+
+    values = [
+        ("Ada", b"\x00" * 16, 3, None),
+        [Ref("Ada Lovelace", "people/ada-lovelace/")] * 3,
+        {"big": "x" * 100_000, "date": dt.date(2024, 5, 1)},
+        (),
+        "Ada",
+    ]
+    fingerprint = Fingerprints()
+    for value in [*values, *reversed(values)]:
+        assert fingerprint(value) == object_digest(value)
+    assert len({fingerprint(v) for v in values}) == len(values)
+
+
 def _store(folder: Path, token: int, settings: bytes = b"settings"):
     from broadsheet.incremental import ParseStore
 

@@ -241,3 +241,28 @@ def test_entities_named_together_are_counted_elsewhere_once_and_alike(tmp_path):
     assert calls == ["most_named_with_arrays"]
     assert with_elsewhere == pages()
     assert any(page.context.get("related") for page in with_elsewhere)
+
+
+def test_an_entity_or_author_digest_covers_every_field():
+    """entity_fields and author_fields (what their digests are made from) differ when any one
+    field differs, so a field added to Entity or Author cannot be left out of them."""
+    from dataclasses import fields, replace
+
+    from broadsheet.model import Author, Entity, EntityKind
+    from broadsheet.plan import author_fields, entity_fields
+
+    entity = Entity(EntityKind.PERSON, "ada", "Ada", ("A.",), "About.", ("https://x",))
+    author = Author("Bo Ek", "bo-ek", ("B. Ek",), "About.", ("https://y",))
+    other = {
+        "kind": EntityKind.PLACE,
+        "slug": "ada-2",
+        "name": "Ada L",
+        "aliases": (),
+        "description": "",
+        "same_as": (),
+    }
+    for f in fields(Entity):
+        assert entity_fields(replace(entity, **{f.name: other[f.name]})) != entity_fields(entity)
+    for f in fields(Author):
+        changed = replace(author, **{f.name: other.get(f.name, "Bo")})
+        assert author_fields(changed) != author_fields(author), f.name
