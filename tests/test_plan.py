@@ -266,3 +266,53 @@ def test_an_entity_or_author_digest_covers_every_field():
     for f in fields(Author):
         changed = replace(author, **{f.name: other.get(f.name, "Bo")})
         assert author_fields(changed) != author_fields(author), f.name
+
+
+def test_an_articles_mentions_of_some_entities_are_its_mentions_filtered(tmp_path):
+    """ResolvedArticle.mentions_of (how quotes get their people) keeps the mentions of the
+    entities asked for, in text order, and nothing else."""
+    import random
+
+    archive = _people_archive(tmp_path, random.Random(4), 12, 20, (2, 8), 3)
+    for item in archive.articles:
+        some = set(item.entities[::2])
+        assert item.mentions_of(some) == tuple(m for m in item.mentions if m.entity in some)
+        assert item.mentions_of(set(item.entities)) == item.mentions
+        assert item.mentions_of(set()) == ()
+
+
+def test_api_lines_are_made_once_with_the_articles_pages(tmp_path, monkeypatch):
+    """site/api/articles.json is planned after the articles, whose pages make its lines as
+    they are planned: each line is made once, and the file is what it is made alone."""
+    import random
+
+    import broadsheet.plan as plan_module
+    from broadsheet.config import Config
+    from broadsheet.incremental import Fingerprints
+    from broadsheet.plan import api_articles_page, plan_units
+
+    archive = _people_archive(tmp_path, random.Random(6), 15, 20, (2, 6), 3, dated=True)
+    made = []
+    line = plan_module.api_article_line
+
+    def counting(item, *args):  # type: ignore[no-untyped-def]
+        made.append(item.article.slug)
+        return line(item, *args)
+
+    monkeypatch.setattr(plan_module, "api_article_line", counting)
+    lines: dict[bytes, str] = {}
+    units = plan_units(archive, Config(), Fingerprints(), lambda: lines)
+    order = [units[n] for n in planning_order(units)]
+    keys = [u.key for u in order]
+    assert keys.index("api:articles") > max(
+        n for n, key in enumerate(keys) if key.startswith("article:")
+    )
+    pages = {}
+    for unit in order:
+        if unit.key == "api:articles":  # every line is made by now
+            assert sorted(made) == sorted(it.article.slug for it in archive.articles)
+        pages.update((page.url, page) for page in unit.pages())
+    assert len(made) == len(archive.articles)
+    monkeypatch.setattr(plan_module, "api_article_line", line)
+    assert pages["api/articles.json"].data == api_articles_page(archive, Config()).data
+    assert len(lines) == len(archive.articles)  # (kept for the next build)

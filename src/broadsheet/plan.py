@@ -17,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import heapq
 import math
+import struct
 from array import array
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, MutableMapping, Sequence
@@ -446,6 +447,8 @@ def first_mentions(item: ResolvedArticle) -> bytes:
 
 #: Ints per entity in first_mentions: start, end, sentence_start, sentence_end.
 _FIRST_FIELDS = 4
+#: One entity's first mention in first_mentions' bytes (packed's C ints)
+_FIRST_MENTION = struct.Struct(f"{_FIRST_FIELDS}i")
 
 
 def _snippet(text: str, start: int, end: int, sentence_start: int, sentence_end: int) -> Snippet:
@@ -704,7 +707,7 @@ class _Shared:
     def _quotes(self, item: ResolvedArticle) -> dict[str, tuple[Quote, ...]]:
         slug = item.article.slug
         if slug not in self._quotes_by:
-            people = [m for m in item.mentions if m.entity in self._people]
+            people = item.mentions_of(self._people)  # (not every mention: ~25 µs an article)
             by: dict[str, list[Quote]] = defaultdict(list)
             for quote in attribute_quotes(item.text, people):
                 by[quote.speaker].append(quote)
@@ -727,8 +730,8 @@ class _Shared:
         """The sentence of the article's first mention of its entity `item.entities[index]`,
         the article's first mentions found once for all of its entities (it is listed on each
         one's page; kept packed: a large archive keeps them for every article a while)."""
-        at = _FIRST_FIELDS * index
-        start, end, s0, s1 = unpacked(self._first_mentions(item))[at : at + _FIRST_FIELDS]
+        first = self._first_mentions(item)
+        start, end, s0, s1 = _FIRST_MENTION.unpack_from(first, _FIRST_MENTION.size * index)
         return _snippet(item.text, start, end, s0, s1) if start >= 0 else None
 
     def _first_mentions(self, item: ResolvedArticle) -> bytes:
@@ -921,41 +924,48 @@ def archive_listings(
         )  # fmt: skip
 
 
+def api_article_line(item: ResolvedArticle, archive: Archive, config: Config) -> str:
+    """The article's line of site/api/articles.json (api_articles_page)."""
+    entities = archive.entities
+    named: dict[EntityKind, list[str]] = {kind: [] for kind in _SECTION_OF_KIND}
+    for key in item.entities:
+        entity = entities[key]
+        named[entity.kind].append(entity.name)
+    a = item.article
+    return json_line(
+        {
+            "headline": a.headline,
+            "byline": [archive.authors[s].name for s in item.authors],
+            "date": a.date.isoformat() if a.date else None,
+            "url": absolute_url(config, article_url(a.slug)),
+            **{_SECTION_OF_KIND[kind]: names for kind, names in named.items()},
+        }
+    )
+
+
 def api_articles_page(
     archive: Archive,
     config: Config,
     lines: MutableMapping[bytes, str] | None = None,
     keys: Sequence[bytes] = (),
+    ahead: Mapping[bytes, str] | None = None,
 ) -> Page:
     """site/api/articles.json: every article's headline, byline, date, URL and the names of
     the entities it names, by kind (a machine-readable twin of the article pages).
 
     `lines`: the line of each article the last build wrote, by `keys` (for each article in
-    archive order, a digest of everything its line shows); a line found there is not made
-    again, and `lines` is left holding this page's."""
-    kind_and_name = {k: (e.kind, e.name) for k, e in archive.entities.items()}
-
-    def record(it: ResolvedArticle) -> dict[str, Any]:
-        named: dict[EntityKind, list[str]] = {kind: [] for kind in _SECTION_OF_KIND}
-        for key in it.entities:
-            kind, name = kind_and_name[key]
-            named[kind].append(name)
-        return {
-            "headline": it.article.headline,
-            "byline": [archive.authors[s].name for s in it.authors],
-            "date": it.article.date.isoformat() if it.article.date else None,
-            "url": absolute_url(config, article_url(it.article.slug)),
-            **{_SECTION_OF_KIND[kind]: names for kind, names in named.items()},
-        }
-
+    archive order, a digest of everything its line shows); a line found there, or in `ahead`
+    (lines made this build before the page is planned), is not made again, and `lines` is
+    left holding this page's."""
     if lines is None:
-        # encoded record by record: the records of every article are never held as dicts
-        data = JsonRecords.of(map(record, archive.articles))
+        # encoded line by line: the records of every article are never held as dicts
+        data = JsonRecords(tuple(api_article_line(it, archive, config) for it in archive.articles))
     else:
+        ahead = ahead or {}
         made: dict[bytes, str] = {}
         for it, key in zip(archive.articles, keys, strict=True):
-            line = lines.get(key)
-            made[key] = line if line is not None else json_line(record(it))
+            line = ahead.get(key) or lines.get(key)
+            made[key] = line if line is not None else api_article_line(it, archive, config)
         data = JsonRecords(tuple(made[key] for key in keys))
         lines.clear()
         lines.update(made)
@@ -1086,8 +1096,9 @@ class PlanUnit:
     heavier: Heavier = ""
     #: how many articles its pages list (entities and authors)
     listed: int = 1
-    #: made from the whole archive and slow to plan (site/api/, /archive/), with no unit that
-    #: must come before or after it: planned halfway through the others (planning_order)
+    #: made from the whole archive and slow to plan (the entity lists of site/api/, /archive/),
+    #: with no unit that must come before or after it: planned halfway through the others
+    #: (planning_order)
     midway: bool = False
 
 
@@ -1108,8 +1119,10 @@ def planning_order(units: Sequence[PlanUnit]) -> list[int]:
     and it on them through the entities. Side by side, both are busy. The longest lists come
     last, when most of the articles they list have been worked out. (The A-Z indexes, among
     the others, come after every entity's pages, as _Shared.forget expects.) Planned last,
-    site/api/ (~0.3 s of 10,000 articles) kept the workers waiting at the end of the build;
-    halfway, the main process plans it while they render what it has sent."""
+    the lists of entities of site/api/ (~0.1 s of 10,000 articles) kept the workers waiting at
+    the end of the build; halfway, the main process plans them while the workers render what
+    it has sent. (site/api/articles.json comes last: its lines are made with the articles'
+    pages, plan_units.)"""
     planning = [n for n, u in enumerate(units) if u.heavier == "planning"]
     rendering = [n for n, u in enumerate(units) if u.heavier == "rendering"]
     if not planning or not rendering:
@@ -1269,12 +1282,22 @@ def plan_units(
             lambda: iter([home_feed(archive, config, shared.feed_entries)]),
         )
     )
+    # Each article's line of site/api/articles.json, made as its page is planned (when that
+    # file's lines are kept): made all at once when the file was planned, the lines kept the
+    # workers waiting on the main process (~0.3 s of 10,000 articles).
+    api_ahead: dict[bytes, str] | None = {} if api_lines is not None and fingerprint else None
+
+    def article_pages(item: ResolvedArticle) -> Iterator[Page]:
+        yield from article_unit_pages(shared, item)
+        if api_ahead is not None:
+            api_ahead[of_article(item)] = api_article_line(item, archive, config)
+
     for item in archive.articles:
         units.append(
             PlanUnit(
                 f"article:{item.article.slug}",
                 (lambda item=item: of_article(item)) if fingerprint else _always,
-                lambda item=item: article_unit_pages(shared, item),
+                lambda item=item: article_pages(item),
                 "planning",
             )
         )
@@ -1416,9 +1439,12 @@ def plan_units(
             return
         known = article_digests()  # each article's digest covers all its line shows
         keys = [known[it.article.slug] for it in archive.articles]
-        yield api_articles_page(archive, config, api_lines(), keys)
+        yield api_articles_page(archive, config, api_lines(), keys, api_ahead)
+        if api_ahead is not None:
+            api_ahead.clear()
 
-    units.append(PlanUnit("api:articles", inputs(api_article_inputs), api_articles, midway=True))
+    # (after the articles: its lines are made as they are planned)
+    units.append(PlanUnit("api:articles", inputs(api_article_inputs), api_articles))
     for kind in EntityKind:
         units.append(
             PlanUnit(
