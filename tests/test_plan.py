@@ -185,6 +185,37 @@ def test_entity_pages_are_planned_among_the_articles_shortest_list_first() -> No
     assert middle.index("article:0") < middle.index("author:mid") < middle.index("article:1")
 
 
+def test_one_process_plans_entities_after_the_others_but_before_the_indexes() -> None:
+    """one_process_order (a rebuild rendering in one process): the entities' and authors'
+    units, whose inputs wait for the related lists, come after the others, in page order;
+    the units marked after_entities (A-Z indexes, the last unit) after them."""
+    from dataclasses import replace
+
+    from broadsheet.plan import one_process_order
+
+    units = [
+        _unit("home:1"),
+        *(_unit(f"article:{n}", "planning") for n in range(3)),
+        _unit("entity:a", "rendering", 4),
+        _unit("author:b", "rendering", 2),
+        replace(_unit("index:people"), after_entities=True),
+        _unit("archive", midway=True),
+        _unit("api:articles"),
+        replace(_unit("rest"), after_entities=True),
+    ]
+    order = [units[n].key for n in one_process_order(units)]
+    assert order == [
+        "home:1",
+        *(f"article:{n}" for n in range(3)),
+        "archive",
+        "api:articles",
+        "entity:a",
+        "author:b",
+        "index:people",
+        "rest",
+    ]
+
+
 def test_without_both_kinds_of_unit_the_page_order_is_kept() -> None:
     units = [_unit("home:1"), _unit("article:a", "planning"), _unit("rest")]
     assert planning_order(units) == [0, 1, 2]

@@ -71,6 +71,7 @@ from broadsheet.plan import (
     discovery_pages,
     holds_shared_views,
     listed_in_sitemap,
+    one_process_order,
     plan_units,
     planning_order,
 )
@@ -699,6 +700,7 @@ def _build_parsed(
                 bi.progress,
                 api_lines,
                 functools.partial(on_pool, elsewhere) if elsewhere is not None else None,
+                render_pool is None,
             )
             target = PageTarget(project, config, settings, tree, output, compiled)
             return place_pages(pages, target, reusable, have, reused, render_pool, release_pool)
@@ -775,6 +777,7 @@ def plan_changed(
     progress: Progress | None = None,
     api_lines: Callable[[], dict[bytes, str]] | None = None,
     elsewhere: Elsewhere | None = None,
+    one_process: bool = False,
 ) -> Iterator[Page]:
     """The pages of every plan unit whose inputs changed since the last build (all of them on
     a cold build), in plan.planning_order, then sitemap and robots.txt. A unit whose inputs
@@ -784,11 +787,13 @@ def plan_changed(
     unit made, for the next build; the source digests of planned pages are not known until they
     are rendered (None here, see `with_sources`). `progress("render", done, total)` counts the
     units as they are planned (pages are rendered as they are planned, a few chunks behind).
-    `api_lines`, `elsewhere`: see plan.plan_units."""
+    `api_lines`, `elsewhere`: see plan.plan_units. `one_process`: the pages are rendered in
+    this process (plan.one_process_order), not on a pool (plan.planning_order)."""
     units_planned = plan_units(archive, config, Fingerprints(), api_lines, elsewhere)
     # what the sitemap lists, by unit: it lists them in page order, not in planning order
     listed_by_unit: list[list[tuple[str, Any]]] = [[] for _ in units_planned]
-    for done, number in enumerate(planning_order(units_planned)):
+    order = one_process_order if one_process else planning_order
+    for done, number in enumerate(order(units_planned)):
         if progress:
             progress("render", done, len(units_planned))
         unit, listed = units_planned[number], listed_by_unit[number]
