@@ -127,11 +127,7 @@ def object_digest(value: Any) -> bytes:
     here and the same page after a trip to a worker process (where strings that were one
     object are two) digest alike. Values must not contain themselves (none of ours do).
     """
-    buffer = io.BytesIO()
-    pickler = pickle.Pickler(buffer, protocol=5)
-    pickler.fast = True  # no memo: shared and unshared equal objects pickle alike
-    pickler.dump(value)
-    return digest(buffer.getbuffer())
+    return Fingerprints()(value)
 
 
 class Fingerprints:
@@ -142,7 +138,8 @@ class Fingerprints:
     def __init__(self) -> None:
         self._buffer = io.BytesIO()
         self._pickler = pickle.Pickler(self._buffer, protocol=5)
-        self._pickler.fast = True  # as object_digest: no memo, nothing kept between values
+        # no memo: shared and unshared equal objects pickle alike, nothing is kept between values
+        self._pickler.fast = True
 
     def __call__(self, value: Any) -> bytes:
         buffer = self._buffer

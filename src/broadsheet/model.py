@@ -198,42 +198,28 @@ class ResolvedArticle:
     @property
     def mentions(self) -> tuple[LinkedMention, ...]:
         """Every mention, in text order (made from `spans` on each call)."""
-        v, n = unpacked(self.spans), LINKED_FIELDS
-        keys = self.entities
+        return self.mentions_of(None)
+
+    def mentions_of(self, keys: Container[str] | None) -> tuple[LinkedMention, ...]:
+        """The mentions of the entities in `keys` (None: of every entity), in text order,
+        without making a tuple of any other mention (filtered in C)."""
+        v, n, entities = unpacked(self.spans), LINKED_FIELDS, self.entities
+        columns = [v[i::n] for i in range(n)]
+        if keys is not None:
+            chosen = [key in keys for key in entities]
+            keep = list(map(chosen.__getitem__, columns[2]))
+            columns = [list(compress(column, keep)) for column in columns]
+        start, end, entity, sentence_start, sentence_end = columns
         fields = zip(
-            v[0::n], v[1::n], map(keys.__getitem__, v[2::n]), v[3::n], v[4::n], strict=True
+            start, end, map(entities.__getitem__, entity), sentence_start, sentence_end, strict=True
         )
         # tuple.__new__ makes each LinkedMention in C (no Python call per mention)
         return tuple(map(tuple.__new__, repeat(LinkedMention), fields))
-
-    def mentions_of(self, keys: Container[str]) -> tuple[LinkedMention, ...]:
-        """The mentions of the entities in `keys`, in text order."""
-        return mentions_of(self.spans, self.entities, keys)
 
     def mention_counts(self) -> Counter[str]:
         """Entity key → how many times the article mentions it."""
         keys = self.entities
         return Counter(map(keys.__getitem__, unpacked(self.spans)[2::LINKED_FIELDS]))
-
-
-def mentions_of(
-    spans: bytes, entities: tuple[str, ...], keys: Container[str]
-) -> tuple[LinkedMention, ...]:
-    """The mentions in `spans` (ResolvedArticle.spans, naming `entities`) of the entities in
-    `keys`, in text order: ResolvedArticle.mentions without making a tuple of every other
-    mention (filtered in C, as `mentions` is made)."""
-    v, n = unpacked(spans), LINKED_FIELDS
-    chosen = [key in keys for key in entities]
-    keep = list(map(chosen.__getitem__, v[2::n]))
-    fields = zip(
-        compress(v[0::n], keep),
-        compress(v[1::n], keep),
-        map(entities.__getitem__, compress(v[2::n], keep)),
-        compress(v[3::n], keep),
-        compress(v[4::n], keep),
-        strict=True,
-    )
-    return tuple(map(tuple.__new__, repeat(LinkedMention), fields))
 
 
 @dataclass(frozen=True)

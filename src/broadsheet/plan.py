@@ -1415,14 +1415,13 @@ def plan_units(
         return (
             [
                 (
-                    a.slug,
-                    a.headline,
-                    a.date.toordinal() if a.date else None,
+                    it.article.slug,
+                    it.article.headline,
+                    it.article.date and it.article.date.toordinal(),
                     it.authors,
                     it.entities,
                 )
                 for it in archive.articles
-                for a in (it.article,)
             ],
             b"".join(entity_digests.values()),
             b"".join(author_digests.values()),
