@@ -18,6 +18,7 @@ from broadsheet.registry import Registry
 from broadsheet.workers import (
     CHUNK,
     FORGET,
+    IN_FLIGHT_PER_WORKER,
     WORKER_GC_THRESHOLDS,
     Packed,
     ParseTarget,
@@ -193,6 +194,46 @@ def test_a_worker_is_not_left_idle_behind_a_slow_chunk() -> None:
     other_chunks = {s[2] for s in stamped if s[1] != slow_pid and s[3] < slow_end}
     # waiting on the oldest chunk, the other worker took 2 chunks (the window) and idled
     assert len(other_chunks) >= 6
+
+
+@dataclass(frozen=True)
+class Planned:
+    """A stand-in for a planned page, whose copies in this process can be counted."""
+
+    number: int
+
+
+def _numbers(chunk: list[Planned]) -> list[int]:
+    return [page.number for page in chunk]
+
+
+def test_pages_sent_to_the_workers_are_not_held_while_they_render() -> None:
+    """Memory bounded by design: ordered_map_sharing (pages to render) holds at most the
+    chunks it is making and sending, never every page planned, and every page's result comes
+    back, in order, however many are in flight (IN_FLIGHT_PER_WORKER)."""
+    import weakref
+
+    alive: weakref.WeakSet[Planned] = weakref.WeakSet()
+    total = CHUNK * (IN_FLIGHT_PER_WORKER * 2 + 10)
+
+    def pages():  # type: ignore[no-untyped-def]
+        for n in range(total):
+            page = Planned(n)
+            alive.add(page)
+            yield page
+            del page
+
+    pool = make_pool(2)
+    assert pool is not None
+    held = []
+    try:
+        for given, n in enumerate(ordered_map_sharing(pool, _numbers, pages(), (Card,), bool)):
+            assert n == given
+            held.append(len(alive))
+    finally:
+        pool.shutdown()
+    assert len(held) == total
+    assert max(held) <= 2 * CHUNK
 
 
 def test_a_file_the_worker_reads_parses_as_one_read_for_it(tmp_path: Path) -> None:
